@@ -1,0 +1,73 @@
+"""Generation throughput on the embedded model: one prompt at a time vs batched, fp32 vs bf16, and the package's
+decoding loop vs plain `model.generate` with the same settings.
+
+Run: `python bench/generate.py [--prompts 32] [--max-new-tokens 48]`. Prints a table and writes
+bench/results/generate.json (ratios are what to compare across machines; absolute tok/s depend on the machine).
+"""
+import argparse, datetime, json, os, time
+from dataclasses import replace
+from pathlib import Path
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+import torch
+from reciprocal_poetry.core import provenance, write_json
+from reciprocal_poetry.data import load_corpus, split_poems, extract_prompts
+from reciprocal_poetry.generate import GenConfig, encode_prompts, generate
+from reciprocal_poetry.models import load_lm
+
+def pkg_run(lm, prompts, cfg, batch_size):
+    "Seconds and generated tokens for the package's generate at `batch_size`."
+    t0 = time.perf_counter()
+    out = generate(lm, prompts, replace(cfg, batch_size=batch_size))
+    return time.perf_counter() - t0, sum(s.n_tokens for s in out)
+
+def hf_run(lm, prompts, cfg, batch_size):
+    "Seconds and generated tokens for plain `model.generate` with the same sampling settings."
+    secs, toks, eos = 0.0, 0, lm.tokenizer.eos_token_id
+    for i in range(0, len(prompts), batch_size):
+        ids, mask = encode_prompts(lm, prompts[i:i+batch_size], cfg.prompt_mode, cfg.max_new_tokens)
+        t0 = time.perf_counter()
+        with torch.no_grad():
+            out = lm.model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=cfg.max_new_tokens, do_sample=True,
+                                    temperature=cfg.temperature, top_k=cfg.top_k, top_p=cfg.top_p,
+                                    repetition_penalty=cfg.repetition_penalty, pad_token_id=eos)
+        secs += time.perf_counter() - t0
+        gen = out[:, ids.shape[1]:]
+        for row in gen.tolist():  # count up to and including the first EOS, as the package does
+            toks += next((k + 1 for k, t in enumerate(row) if t == eos), len(row))
+    return secs, toks
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--prompts", type=int, default=32)
+    ap.add_argument("--max-new-tokens", type=int, default=48)
+    ap.add_argument("--out", default=str(Path(__file__).parent/"results"/"generate.json"))
+    a = ap.parse_args()
+    poems = split_poems(load_corpus())["test"]
+    prompts = [p.text for p in extract_prompts(poems, n=a.prompts, seed=0)]
+    cfg = GenConfig(max_new_tokens=a.max_new_tokens, max_lines=None, seed=0)  # no line stop: equal work for both loops
+    rows = []
+    for dtype in [torch.float32, torch.bfloat16]:
+        lm = load_lm(device="cpu", dtype=dtype)
+        generate(lm, prompts[:2], replace(cfg, max_new_tokens=4))  # warm-up
+        for bs in [1, 8, 32]:
+            s, n = pkg_run(lm, prompts, cfg, bs)
+            rows.append({"loop": "package", "dtype": str(dtype).split(".")[-1], "batch": bs, "seconds": round(s, 2), "tokens": n, "tok_per_s": round(n / s, 1)})
+            print(rows[-1], flush=True)
+        s, n = hf_run(lm, prompts, cfg, 32)
+        rows.append({"loop": "hf_generate", "dtype": str(dtype).split(".")[-1], "batch": 32, "seconds": round(s, 2), "tokens": n, "tok_per_s": round(n / s, 1)})
+        print(rows[-1], flush=True)
+    tps = {(r["loop"], r["dtype"], r["batch"]): r["tok_per_s"] for r in rows}
+    res = {"benchmark": "generate", "date": datetime.date.today().isoformat(), "prompts": a.prompts,
+           "max_new_tokens": a.max_new_tokens, "settings": {k: v for k, v in vars(cfg).items()},
+           "batch32_vs_single": round(tps[("package", "float32", 32)] / tps[("package", "float32", 1)], 2),
+           "batch8_vs_single": round(tps[("package", "float32", 8)] / tps[("package", "float32", 1)], 2),
+           "pkg_vs_hf_generate_batch32": round(tps[("package", "float32", 32)] / tps[("hf_generate", "float32", 32)], 2),
+           "pkg_vs_hf_generate_batch32_bf16": round(tps[("package", "bfloat16", 32)] / tps[("hf_generate", "bfloat16", 32)], 2),
+           "bf16_vs_fp32_batch32": round(tps[("package", "bfloat16", 32)] / tps[("package", "float32", 32)], 2),
+           "rows": rows, "provenance": provenance("cpu")}
+    print(f"\n{'loop':12s} {'dtype':9s} {'batch':>5s} {'tok/s':>8s}")
+    for r in rows: print(f"{r['loop']:12s} {r['dtype']:9s} {r['batch']:5d} {r['tok_per_s']:8.1f}")
+    print({k: v for k, v in res.items() if k.endswith(("single", "batch32", "bf16"))})
+    write_json(a.out, res)
+
+if __name__ == "__main__": main()
