@@ -40,8 +40,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--prompts", type=int, default=32)
     ap.add_argument("--max-new-tokens", type=int, default=48)
+    ap.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice); 1 on a contended machine")
     ap.add_argument("--out", default=str(Path(__file__).parent/"results"/"generate.json"))
     a = ap.parse_args()
+    if a.threads: torch.set_num_threads(a.threads)
     poems = split_poems(load_corpus())["test"]
     prompts = [p.text for p in extract_prompts(poems, n=a.prompts, seed=0)]
     cfg = GenConfig(max_new_tokens=a.max_new_tokens, max_lines=None, seed=0)  # no line stop: equal work for both loops
@@ -58,7 +60,7 @@ def main():
         print(rows[-1], flush=True)
     tps = {(r["loop"], r["dtype"], r["batch"]): r["tok_per_s"] for r in rows}
     res = {"benchmark": "generate", "date": datetime.date.today().isoformat(), "prompts": a.prompts,
-           "max_new_tokens": a.max_new_tokens, "settings": {k: v for k, v in vars(cfg).items()},
+           "max_new_tokens": a.max_new_tokens, "torch_threads": torch.get_num_threads(), "settings": {k: v for k, v in vars(cfg).items()},
            "batch32_vs_single": round(tps[("package", "float32", 32)] / tps[("package", "float32", 1)], 2),
            "batch8_vs_single": round(tps[("package", "float32", 8)] / tps[("package", "float32", 1)], 2),
            "pkg_vs_hf_generate_batch32": round(tps[("package", "float32", 32)] / tps[("hf_generate", "float32", 32)], 2),
