@@ -14,8 +14,8 @@ from .models import LM, load_lm, tiny_lm
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'POET_SYSTEM', 'GenConfig', 'format_prompt', 'encode_prompts', 'process_logits', 'row_generators',
-           'pick_tokens', 'newline_table', 'stop_ids', 'Sample', 'sample_batch', 'clean_poem', 'looks_like_verse',
+__all__ = ['log', 'POET_SYSTEM', 'GenConfig', 'format_prompt', 'encode_prompts', 'process_logits', 'row_generators', 'candidates',
+           'next_tokens', 'newline_table', 'stop_ids', 'Sample', 'sample_batch', 'clean_poem', 'looks_like_verse',
            'generate', 'generate_cli']
 
 # %% ../nbs/03_generate.ipynb #c32e82b2
@@ -95,11 +95,37 @@ def row_generators(seed:int, prompts:list[str], indices:list[int], device="cpu")
         gens.append(torch.Generator(device=device).manual_seed(s))
     return gens
 
-def pick_tokens(logprobs:torch.Tensor, gens:list[torch.Generator]|None) -> torch.Tensor:
-    "Sample one token per row (B,) from `logprobs` (B, V) with each row's generator; greedy when `gens` is None."
-    if gens is None: return logprobs.argmax(-1)
-    probs = logprobs.exp()
-    return torch.cat([torch.multinomial(probs[i], 1, generator=g) for i, g in enumerate(gens)])
+def candidates(logits:torch.Tensor,         # (B, V) next-token logits
+               cfg:GenConfig,
+               seen:torch.Tensor|None=None,  # (B, V) bool: tokens already in the prompt or sample
+              ) -> tuple[torch.Tensor, torch.Tensor]:
+    "The tokens that can be drawn, best first, and their log-probabilities: (B, k) each; -inf where top-p drops one."
+    logits = logits.float()
+    if seen is not None and cfg.repetition_penalty != 1.0:               # touch only the seen entries (a few dozen per row)
+        idx = seen.reshape(-1).nonzero().squeeze(1)
+        logits = logits.clone(memory_format=torch.contiguous_format)
+        flat = logits.view(-1); v = flat[idx]
+        flat[idx] = torch.where(v > 0, v / cfg.repetition_penalty, v * cfg.repetition_penalty)
+    k = min(cfg.top_k or logits.shape[-1], logits.shape[-1])
+    vals, ids = logits.topk(k, dim=-1)                                   # sorted, best first
+    vals = vals / max(cfg.temperature, 1e-5)
+    if cfg.top_p < 1.0:
+        p = vals.softmax(-1)
+        vals = vals.masked_fill(p.cumsum(-1) - p >= cfg.top_p, -math.inf)  # keep the token that crosses top_p
+    return vals.log_softmax(-1), ids
+
+def next_tokens(logits:torch.Tensor,             # (B, V) next-token logits
+                cfg:GenConfig,
+                seen:torch.Tensor|None=None,      # (B, V) bool: tokens already seen (repetition penalty)
+                gens:list[torch.Generator]|None=None, # one generator per row; None: greedy
+               ) -> torch.Tensor:
+    "One token per row (B,): the best after the repetition penalty (greedy), or drawn from `candidates` by each row's generator."
+    if gens is None: return candidates(logits, replace(cfg, top_k=1, top_p=1.0), seen)[1][:, 0]
+    lp, ids = candidates(logits, cfg, seen)
+    u = torch.cat([torch.rand(1, generator=g) for g in gens]).to(lp.device)  # (B,) one uniform per row
+    cdf = lp.exp().cumsum(-1)
+    j = torch.searchsorted(cdf, (u * cdf[:, -1])[:, None], side="right").clamp(max=lp.shape[-1] - 1)
+    return ids.gather(1, j)[:, 0]
 
 # %% ../nbs/03_generate.ipynb #ef899203
 _NL_CACHE: dict = {}
@@ -155,7 +181,7 @@ def sample_batch(lm:LM, input_ids:torch.Tensor, attention_mask:torch.Tensor, cfg
     toks = []
     for _ in range(cfg.max_new_tokens):
         if logits_hook is not None: logits = logits_hook(logits)
-        nxt = pick_tokens(process_logits(logits, cfg, seen[:, :logits.shape[-1]]), gens if cfg.do_sample else None)  # (B,)
+        nxt = next_tokens(logits, cfg, seen[:, :logits.shape[-1]], gens if cfg.do_sample else None)  # (B,)
         nxt = torch.where(done, lm.tokenizer.pad_token_id, nxt)
         toks.append(nxt)
         seen.scatter_(1, nxt[:, None], True)

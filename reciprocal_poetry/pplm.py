@@ -14,7 +14,7 @@ from transformers.cache_utils import DynamicCache, DynamicLayer
 from .core import cache_dir, get_logger
 from .models import LM, load_lm, tiny_lm
 from .generate import (GenConfig, Sample, clean_poem, encode_prompts, generate, newline_table,
-                                        pick_tokens, process_logits, row_generators, stop_ids)
+                                        next_tokens, row_generators, stop_ids)
 
 log = get_logger(__name__)
 
@@ -361,7 +361,7 @@ def pplm_sample_batch(lm:LM, input_ids:torch.Tensor, attention_mask:torch.Tensor
         ck, cv = nk, nv
         if hid: acc = acc + u_hid.float() * (~done).float()[:, None]; count = count + (~done).float()
         fused = fuse_logits(pert, unpert, cfg.gm_scale)                         # (B, V)
-        nxt = pick_tokens(process_logits(fused, sampler, seen[:, :fused.shape[-1]]), gens if sampler.do_sample else None)
+        nxt = next_tokens(fused, sampler, seen[:, :fused.shape[-1]], gens if sampler.do_sample else None)
         nxt = torch.where(done, lm.tokenizer.pad_token_id, nxt)
         toks.append(nxt)
         seen.scatter_(1, nxt[:, None], True)
