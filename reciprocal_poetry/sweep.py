@@ -83,7 +83,7 @@ def preset(name:str, # "smoke", "quick" or "paper"
         dpo = default_dpo_adapter()
         methods = ["all"] if dpo else [m for m in all_methods() if m != "dpo_norerank"]
         return SweepGrid(methods=methods, seeds=[7, 42, 123], adapters=["default"], themes=["ocean"], num_prompts=[30],
-                         common={"max_new_tokens": 48, "n_candidates": 8, "dpo_adapter": dpo}, out_dir=out_dir)
+                         common={"max_new_tokens": 40, "n_candidates": 4, "dpo_adapter": dpo}, out_dir=out_dir)
     raise ValueError(f"unknown preset {name!r}; presets: smoke, quick, paper")
 
 # %% ../nbs/11_sweep.ipynb #16f87f74
