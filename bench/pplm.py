@@ -172,7 +172,7 @@ def logit_bias_at(table:dict, ppl:float) -> dict:
     if x <= pts[0][0]: return {"hit_rate": pts[0][1], "between": [pts[0][2]], "extrapolated": True}
     if x >= pts[-1][0]: return {"hit_rate": pts[-1][1], "between": [pts[-1][2]], "extrapolated": True}
     for (x0, h0, k0), (x1, h1, k1) in zip(pts, pts[1:]):
-        if x0 <= x <= x1: return {"hit_rate": h0 + (h1 - h0) * (x - x0) / (x1 - x0), "between": [k0, k1], "extrapolated": False}
+        if x0 <= x <= x1: return {"hit_rate": float(h0 + (h1 - h0) * (x - x0) / (x1 - x0)), "between": [k0, k1], "extrapolated": False}
 
 
 def main(argv=None):
@@ -231,7 +231,7 @@ def main(argv=None):
     if "cost_ratio_batch8" in out:
         goals["cost_at_most_7x_base_batch8"] = out["cost_ratio_batch8"] <= 7
         goals["batched_speedup_at_least_4.5x"] = out["batched_speedup"] >= 4.5
-    out["goals"] = goals
+    out["goals"] = {k: bool(v) for k, v in goals.items()}
     if "quality" in out:
         print(f"\n{'method':<34}{'hit rate':>9}{'words':>7}{'ppl':>7}{'dist-2':>8}")
         for m, r in out["quality"]["table"].items():
