@@ -61,12 +61,12 @@ def section_sft(lm, args) -> dict:
 
 def section_reward(lm, args) -> dict:
     "Ranker and judge bootstrap reward models (cached when already trained) and scoring throughput."
-    from reciprocal_poetry.reward import Embedder, train_bootstrap_reward
+    from reciprocal_poetry.reward import BOOTSTRAP_REWARDS, Embedder, default_bootstrap_reward
     emb = Embedder(disk_cache=False)
     out = {}
-    for role, seed in [("ranker", 0), ("judge", 1)]:  # the seeds `run_dpo_experiment` and `load_resources` use
+    for role in BOOTSTRAP_REWARDS:  # the cached default ranker and judge that chapters 07 and 08 use
         t0 = time.perf_counter()
-        model, m = train_bootstrap_reward(lm, emb, role=role, n_prompts=160, seed=seed)
+        model, m = default_bootstrap_reward(lm, emb, role)
         out[role] = {"heldout_accuracy": round(m["heldout_accuracy"], 4), "train_accuracy": round(m["train_accuracy"], 4),
                      "n_heldout_pairs": m["n_heldout_pairs"], "n_train_pairs": m["n_train_pairs"], "key": m["key"],
                      "generate_seconds": m["generate_seconds"], "train_seconds": m["train_seconds"],

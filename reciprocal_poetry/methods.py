@@ -16,9 +16,8 @@ from . import pplm as P
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'METHODS', 'MAIN_METHODS', 'NEEDS', 'BOOTSTRAP_REWARDS', 'Resources', 'theme_attribute', 'rerank', 'Method',
-           'Base', 'PPLM', 'LogitBias', 'SFTOnly', 'DPONoRerank', 'BestOfNOnly', 'RLHF', 'Hybrid', 'make_method',
-           'load_resources']
+__all__ = ['log', 'METHODS', 'MAIN_METHODS', 'NEEDS', 'Resources', 'theme_attribute', 'rerank', 'Method', 'Base', 'PPLM',
+           'LogitBias', 'SFTOnly', 'DPONoRerank', 'BestOfNOnly', 'RLHF', 'Hybrid', 'make_method', 'load_resources']
 
 # %% ../nbs/08_methods.ipynb #fce7f988
 @dataclass
@@ -194,9 +193,6 @@ def _tiny_resources(theme, need, seed) -> Resources:
         if need & {"judge"}: res.judge = train_bootstrap_reward(lm, res.embedder, role="judge", **kw)[0]
     return res
 
-# the bootstrap reward models' settings: the same as chapter 07's DPO experiment and bench/train.py, so all share one cache
-BOOTSTRAP_REWARDS = {"ranker": {"n_prompts": 160, "seed": 0}, "judge": {"n_prompts": 160, "seed": 1}}
-
 def load_resources(model:str="smollm2",        # "smollm2" (embedded), "tiny", a .gguf file, a model folder
                    sft_adapter:str|None="default", # adapter folder, "default" (cached CPU adapter), or None
                    dpo_adapter:str|None=None,  # DPO adapter folder, or None
@@ -209,7 +205,7 @@ def load_resources(model:str="smollm2",        # "smollm2" (embedded), "tiny", a
     need = set(need) if need is not None else {"policy", "sft", "dpo", "ranker", "judge", "embedder"}
     if model == "tiny": return _tiny_resources(theme, need, seed)
     from reciprocal_poetry.sft import load_adapter, load_or_train_default_adapter
-    from reciprocal_poetry.reward import Embedder, load_reward, train_bootstrap_reward
+    from reciprocal_poetry.reward import Embedder, default_bootstrap_reward, load_reward
     lm = load_lm(None if model == "smollm2" else model, device=device)
     res = Resources(lm, theme=theme)
     if need & {"policy", "sft"} and sft_adapter:
@@ -218,6 +214,5 @@ def load_resources(model:str="smollm2",        # "smollm2" (embedded), "tiny", a
     if need & {"ranker", "judge", "embedder"}: res.embedder = Embedder()
     for role, spec in [("ranker", ranker), ("judge", judge)]:
         if role in need and spec:
-            setattr(res, role, train_bootstrap_reward(lm, res.embedder, role=role, **BOOTSTRAP_REWARDS[role])[0]
-                               if spec == "bootstrap" else load_reward(spec, res.embedder))
+            setattr(res, role, default_bootstrap_reward(lm, res.embedder, role)[0] if spec == "bootstrap" else load_reward(spec, res.embedder))
     return res

@@ -390,7 +390,7 @@ def run_dpo_experiment(preset:str="cpu",          # DPO preset; also picks the d
                        sft:LM|None=None,          # the SFT adapter (default: chapter 05's default adapter, trained if missing)
                        embedder=None,             # MiniLM (loaded when None)
                        ranker=None, judge=None,   # reward models (default: bootstrap rewards of chapter 06, cached)
-                       reward_prompts:int=160,    # prompts per bootstrap reward model
+                       reward_prompts:int|None=None, # prompts per bootstrap reward model (None: `BOOTSTRAP_REWARDS`)
                        gen:GenConfig|None=None,
                        seed:int=0,
                        save_to:str|Path|None=None,# default: `default_dpo_path(preset)`; False: do not save
@@ -400,14 +400,17 @@ def run_dpo_experiment(preset:str="cpu",          # DPO preset; also picks the d
                       ) -> dict:
     "The DPO goal experiment on the embedded models; returns the figures `bench/train.py` reports."
     from reciprocal_poetry.models import load_lm
-    from reciprocal_poetry.reward import Embedder, train_bootstrap_reward
+    from reciprocal_poetry.reward import BOOTSTRAP_REWARDS, Embedder, train_bootstrap_reward
     from reciprocal_poetry.sft import load_or_train_default_adapter
     t0 = time.perf_counter()
     lm = lm or load_lm(device=device)
     sft = sft or load_or_train_default_adapter(lm, preset=preset, progress=progress)
     embedder = embedder or Embedder(device=device)
-    if ranker is None: ranker, _ = train_bootstrap_reward(lm, embedder, role="ranker", n_prompts=reward_prompts, seed=seed)
-    if judge is None: judge, _ = train_bootstrap_reward(lm, embedder, role="judge", n_prompts=reward_prompts, seed=seed + 1)
+    def boot(role):  # the package's default ranker / judge at seed 0 (cached), shifted by `seed` otherwise
+        b = BOOTSTRAP_REWARDS[role]
+        return train_bootstrap_reward(lm, embedder, role=role, n_prompts=reward_prompts or b["n_prompts"], seed=b["seed"] + seed)[0]
+    if ranker is None: ranker = boot("ranker")
+    if judge is None: judge = boot("judge")
     tr, ev = experiment_prompts(n_train=n_train, n_eval=n_eval, seed=seed)
     setup_s = time.perf_counter() - t0
     save_to = default_dpo_path(preset) if save_to is None else save_to

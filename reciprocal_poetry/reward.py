@@ -17,11 +17,11 @@ from .core import cache_dir, fetch_asset, get_logger, read_json, resolve_device,
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'LOSSES', 'FORMAT', 'ROLES', 'BaseEmbedder', 'TinyEmbedder', 'Embedder', 'bradley_terry_loss',
-           'normalise_ratings', 'RewardConfig', 'reward_mlp', 'join_poem', 'Pair', 'save_pairs', 'load_pairs',
-           'RewardModel', 'pairwise_accuracy', 'RewardEnsemble', 'load_reward', 'BestOfN', 'best_of_n', 'hash_fraction',
-           'split_pairs', 'bootstrap_pairs', 'lm_sampler', 'line_prompts', 'bootstrap_prompts',
-           'train_bootstrap_reward']
+__all__ = ['log', 'LOSSES', 'FORMAT', 'ROLES', 'BOOTSTRAP_REWARDS', 'BaseEmbedder', 'TinyEmbedder', 'Embedder',
+           'bradley_terry_loss', 'normalise_ratings', 'RewardConfig', 'reward_mlp', 'join_poem', 'Pair', 'save_pairs',
+           'load_pairs', 'RewardModel', 'pairwise_accuracy', 'RewardEnsemble', 'load_reward', 'BestOfN', 'best_of_n',
+           'hash_fraction', 'split_pairs', 'bootstrap_pairs', 'lm_sampler', 'line_prompts', 'bootstrap_prompts',
+           'train_bootstrap_reward', 'default_bootstrap_reward']
 
 # %% ../nbs/06_reward.ipynb #9edf2f3f
 class BaseEmbedder:
@@ -726,3 +726,12 @@ def train_bootstrap_reward(lm,                       # the base `LM` whose sampl
         model.save(save_to, extra={"bootstrap": metrics})
         save_pairs(pairs, Path(save_to)/"pairs.jsonl"); write_json(Path(save_to)/"metrics.json", metrics)
     return model, metrics
+
+# the package's default ranker and judge: chapter 07's DPO experiment, chapter 08's `load_resources` and
+# bench/train.py all use these settings, so they share one cached model per role
+BOOTSTRAP_REWARDS = {"ranker": {"n_prompts": 160, "seed": 0}, "judge": {"n_prompts": 160, "seed": 1}}
+
+def default_bootstrap_reward(lm, embedder:BaseEmbedder, role:str) -> tuple[RewardModel|RewardEnsemble, dict]:
+    "The default bootstrap `role` model ('ranker' or 'judge'): trained on first use, then loaded from the cache."
+    if role not in BOOTSTRAP_REWARDS: raise ValueError(f"role '{role}' unknown; use 'ranker' or 'judge'")
+    return train_bootstrap_reward(lm, embedder, role=role, **BOOTSTRAP_REWARDS[role])
