@@ -8,14 +8,16 @@ import hashlib, math, sys, time, warnings
 from dataclasses import dataclass, asdict, field, replace
 from typing import Callable
 import torch
+from transformers.cache_utils import DynamicCache, DynamicLayer
 from .core import get_logger
 from .models import LM, load_lm, tiny_lm
 
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'POET_SYSTEM', 'GenConfig', 'format_prompt', 'encode_prompts', 'process_logits', 'row_generators', 'candidates',
-           'next_tokens', 'newline_table', 'stop_ids', 'Sample', 'sample_batch', 'clean_poem', 'looks_like_verse',
+__all__ = ['log', 'POET_SYSTEM', 'PREFILL_GROUP_TOKENS', 'COMPACT_GAIN', 'GenConfig', 'format_prompt', 'encode_prompts',
+           'process_logits', 'row_generators', 'candidates', 'next_tokens', 'newline_table', 'stop_ids', 'Sample',
+           'GrowingLayer', 'cache_over', 'prefill_prompts', 'sample_batch', 'clean_poem', 'looks_like_verse',
            'generate', 'generate_cli']
 
 # %% ../nbs/03_generate.ipynb #c32e82b2
@@ -146,7 +148,7 @@ def stop_ids(tokenizer) -> list[int]:
         if isinstance(i, int) and tokenizer.convert_ids_to_tokens(i) == t: ids.add(i)
     return sorted(i for i in ids if i is not None)
 
-# %% ../nbs/03_generate.ipynb #35374d76
+# %% ../nbs/03_generate.ipynb #b61205a3
 @dataclass
 class Sample:
     "One generated continuation and how it was made."
@@ -160,43 +162,133 @@ class Sample:
     seed: int
     settings: dict = field(default_factory=dict)
 
+PREFILL_GROUP_TOKENS = 512  # most padded prompt tokens per prefill forward pass (rows of similar length share one)
+COMPACT_GAIN = 1.0          # drop finished rows once (finished rows x steps left) / live rows reaches this
+
+class GrowingLayer(DynamicLayer):
+    "A cache layer with room reserved for the tokens to come: a decoding step writes in place, no reallocation."
+    def __init__(self, keys:torch.Tensor, values:torch.Tensor, room:int):
+        super().__init__(); self.lazy_initialization(keys, values)
+        B, H, T, D = keys.shape
+        self.kbuf, self.vbuf = keys.new_empty(B, H, T + room, D), values.new_empty(B, H, T + room, values.shape[-1])
+        self.kbuf[:, :, :T], self.vbuf[:, :, :T] = keys, values
+        self._view(T)
+    def _view(self, n:int): self.n, self.keys, self.values = n, self.kbuf[:, :, :n], self.vbuf[:, :, :n]
+    def update(self, key_states, value_states, *args, **kwargs):
+        n, t = self.n, key_states.shape[-2]
+        if n + t > self.kbuf.shape[-2]:                                  # out of room: double it
+            grow = lambda b: torch.cat([b, b.new_empty(*b.shape[:2], max(n + t, 2 * b.shape[-2]) - b.shape[-2], b.shape[-1])], -2)
+            self.kbuf, self.vbuf = grow(self.kbuf), grow(self.vbuf)
+        self.kbuf[:, :, n:n+t], self.vbuf[:, :, n:n+t] = key_states, value_states
+        self._view(n + t)
+        return self.keys, self.values
+    def batch_select_indices(self, indices:torch.Tensor):
+        self.kbuf, self.vbuf = self.kbuf[indices], self.vbuf[indices]; self._view(self.n)
+
+def cache_over(keys:list[torch.Tensor], values:list[torch.Tensor], room:int|None=None) -> DynamicCache:
+    "A `DynamicCache` over per-layer (B, H, T, D) keys and values: as they are (no copy), or copied into `GrowingLayer`s with `room`."
+    cache = DynamicCache()
+    for k, v in zip(keys, values):
+        if room is None: layer = DynamicLayer(); layer.lazy_initialization(k, v); layer.keys, layer.values = k, v
+        else: layer = GrowingLayer(k, v, room)
+        cache.layers.append(layer)
+    return cache
+
+@torch.no_grad()
+def prefill_prompts(model:torch.nn.Module,      # a causal LM
+                    input_ids:torch.Tensor,     # (B, T) left-padded prompts
+                    attention_mask:torch.Tensor,# (B, T) 1 on prompt tokens
+                    group_tokens:int=PREFILL_GROUP_TOKENS,
+                    room:int=0,                 # cache room to reserve for tokens to come
+                   ) -> tuple[DynamicCache, torch.Tensor, torch.Tensor]:
+    "Run the prompts once: key/value cache, last-position logits (B, V) and the cache's attention mask (B, T')."
+    rows = [r[m.bool()].tolist() for r, m in zip(input_ids.cpu(), attention_mask.cpu())]
+    dev = input_ids.device
+    if input_ids.shape[0] == 1 or min(map(len, rows)) == 0:    # nothing to share (or an empty prompt): one padded pass
+        out = model(input_ids=input_ids, attention_mask=attention_mask, position_ids=(attention_mask.cumsum(-1) - 1).clamp(min=0),
+                    use_cache=True, logits_to_keep=1)
+        return cache_over([l.keys for l in out.cache.layers], [l.values for l in out.cache.layers], room), out.logits[:, -1], attention_mask
+    uniq: dict[tuple, int] = {}
+    inv = torch.tensor([uniq.setdefault(tuple(r), len(uniq)) for r in rows], device=dev)  # row -> its distinct prompt
+    U = list(uniq)
+    P, lim = 0, min(map(len, U)) - 1                                     # every prompt keeps >= 1 token of its own
+    while P < lim and all(u[P] == U[0][P] for u in U): P += 1
+    pre = model(input_ids=torch.tensor([U[0][:P]], device=dev), use_cache=True, logits_to_keep=1).cache if P else None
+    order = sorted(range(len(U)), key=lambda u: -len(U[u]))            # longest first: a group's first row sets its width
+    groups, cur = [], []
+    for u in order:
+        if cur and (len(cur) + 1) * (len(U[cur[0]]) - P) > group_tokens: groups.append(cur); cur = []
+        cur.append(u)
+    groups.append(cur)
+    S = len(U[order[0]]) - P                                             # widest own part
+    mask = torch.zeros(len(U), P + S, dtype=torch.long, device=dev); mask[:, :P] = 1
+    keys = values = logits = None
+    for g in groups:
+        w = len(U[g[0]]) - P
+        ids = torch.zeros(len(g), w, dtype=torch.long, device=dev); gm = torch.zeros_like(ids)
+        for r, u in enumerate(g):
+            own = U[u][P:]; ids[r, w-len(own):] = torch.tensor(own); gm[r, w-len(own):] = 1; mask[u, P+S-len(own):] = 1
+        m = torch.cat([torch.ones(len(g), P, dtype=torch.long, device=dev), gm], 1)
+        cache = cache_over([l.keys.expand(len(g), -1, -1, -1) for l in pre.layers],
+                           [l.values.expand(len(g), -1, -1, -1) for l in pre.layers]) if pre else None
+        out = model(input_ids=ids, attention_mask=m, position_ids=(m.cumsum(-1) - 1).clamp(min=0)[:, P:], cache=cache,
+                    use_cache=True, logits_to_keep=1)
+        if logits is None:
+            logits = out.logits.new_empty(len(U), out.logits.shape[-1])
+            keys = [l.keys.new_zeros(len(U), l.keys.shape[1], P + S, l.keys.shape[3]) for l in out.cache.layers]
+            values = [l.values.new_zeros(len(U), l.values.shape[1], P + S, l.values.shape[3]) for l in out.cache.layers]
+        gi = torch.tensor(g, device=dev)
+        logits[gi] = out.logits[:, -1]
+        for i, l in enumerate(out.cache.layers):
+            keys[i][gi, :, P+S-w:] = l.keys[:, :, P:]; values[i][gi, :, P+S-w:] = l.values[:, :, P:]
+            if P: keys[i][gi, :, :P] = l.keys[:, :, :P]; values[i][gi, :, :P] = l.values[:, :, :P]
+    if len(U) < len(rows): keys, values, logits, mask = [k[inv] for k in keys], [v[inv] for v in values], logits[inv], mask[inv]
+    return cache_over(keys, values, room), logits, mask
+
 @torch.no_grad()
 def sample_batch(lm:LM, input_ids:torch.Tensor, attention_mask:torch.Tensor, cfg:GenConfig,
                  gens:list[torch.Generator]|None=None, # per-row generators (None: greedy)
-                 logits_hook:Callable|None=None,       # f(logits (B,V)) -> logits, applied before sampling
+                 logits_hook:Callable|None=None,       # f(logits (b,V)) -> logits, applied before sampling; b = rows still running
                 ) -> tuple[torch.Tensor, list[str]]:
     "Generate up to `cfg.max_new_tokens` (B, N) tokens after left-padded prompts; returns tokens and stop reasons."
-    model, B = lm.model, input_ids.shape[0]
-    stops = torch.tensor(stop_ids(lm.tokenizer), device=input_ids.device)
-    nl = newline_table(lm.tokenizer).to(input_ids.device)
-    seen = torch.zeros(B, len(lm.tokenizer) if model.config.vocab_size < len(lm.tokenizer) else model.config.vocab_size, dtype=torch.bool, device=input_ids.device)
+    model, B, dev, pad = lm.model, input_ids.shape[0], input_ids.device, lm.tokenizer.pad_token_id
+    stops = torch.tensor(stop_ids(lm.tokenizer), device=dev)
+    nl = newline_table(lm.tokenizer).to(dev)
+    seen = torch.zeros(B, len(lm.tokenizer) if model.config.vocab_size < len(lm.tokenizer) else model.config.vocab_size, dtype=torch.bool, device=dev)
     seen.scatter_(1, input_ids * attention_mask, attention_mask.bool())
-    mask = attention_mask
-    out = model(input_ids=input_ids, attention_mask=mask, position_ids=(mask.cumsum(-1) - 1).clamp(min=0), use_cache=True, logits_to_keep=1)
-    cache, logits = out.cache, out.logits[:, -1]                         # (B, V)
-    done = torch.zeros(B, dtype=torch.bool, device=input_ids.device)
+    cache, logits, mask = prefill_prompts(model, input_ids, attention_mask, room=cfg.max_new_tokens)  # (B, V), (B, T')
+    rows = torch.arange(B, device=dev)                                   # the input row of each row still in the batch
+    done = torch.zeros(B, dtype=torch.bool, device=dev)                  # finished, not yet dropped from the batch
     reason = ["max_tokens"] * B
-    lines = torch.zeros(B, dtype=torch.long, device=input_ids.device)
-    started = torch.zeros(B, dtype=torch.bool, device=input_ids.device)
-    toks = []
-    for _ in range(cfg.max_new_tokens):
+    lines = torch.zeros(B, dtype=torch.long, device=dev)
+    started = torch.zeros(B, dtype=torch.bool, device=dev)
+    toks = torch.full((B, cfg.max_new_tokens), pad, dtype=torch.long, device=dev)
+    steps = 0
+    for t in range(cfg.max_new_tokens):
         if logits_hook is not None: logits = logits_hook(logits)
-        nxt = next_tokens(logits, cfg, seen[:, :logits.shape[-1]], gens if cfg.do_sample else None)  # (B,)
-        nxt = torch.where(done, lm.tokenizer.pad_token_id, nxt)
-        toks.append(nxt)
+        nxt = next_tokens(logits, cfg, seen[:, :logits.shape[-1]], gens if cfg.do_sample else None)  # (b,)
+        nxt = torch.where(done, pad, nxt)
+        toks[rows, t] = nxt; steps = t + 1
         seen.scatter_(1, nxt[:, None], True)
         is_stop = torch.isin(nxt, stops) & ~done
         lines += torch.where(started & ~done, nl[nxt], 0)
         started |= nl[nxt] == 0
         hit_lines = (lines >= cfg.max_lines) & ~done & ~is_stop if cfg.max_lines else torch.zeros_like(done)
-        for i in torch.nonzero(is_stop).flatten().tolist(): reason[i] = "eos"
-        for i in torch.nonzero(hit_lines).flatten().tolist(): reason[i] = "lines"
+        for i in rows[is_stop].tolist(): reason[i] = "eos"
+        for i in rows[hit_lines].tolist(): reason[i] = "lines"
         done |= is_stop | hit_lines
-        if done.all(): break
-        mask = torch.cat([mask, (~done | is_stop | hit_lines).long()[:, None]], dim=1)
+        if done.all() or t == cfg.max_new_tokens - 1: break
+        if done.sum() * (cfg.max_new_tokens - 1 - t) >= COMPACT_GAIN * len(rows):  # finished rows would waste more than a cache copy
+            keep = (~done).nonzero().squeeze(1)
+            rows, seen, lines, started, nxt, mask = rows[keep], seen[keep], lines[keep], started[keep], nxt[keep], mask[keep]
+            if gens is not None: gens = [gens[i] for i in keep.tolist()]
+            cache.batch_select_indices(keep)
+            done = torch.zeros(len(keep), dtype=torch.bool, device=dev)
+            mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
+        else: mask = torch.cat([mask, (~done | is_stop | hit_lines).long()[:, None]], dim=1)
         out = model(input_ids=nxt[:, None], attention_mask=mask, position_ids=(mask.sum(-1, keepdim=True) - 1), cache=cache, use_cache=True)
         cache, logits = out.cache, out.logits[:, -1]
-    return torch.stack(toks, dim=1), reason                                  # (B, N)
+    return toks[:, :steps], reason                                       # (B, N)
 
 # %% ../nbs/03_generate.ipynb #f8506219
 def clean_poem(text:str,                  # decoded continuation

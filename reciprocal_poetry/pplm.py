@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from transformers.cache_utils import DynamicCache, DynamicLayer
 from .core import cache_dir, get_logger
 from .models import LM, load_lm, tiny_lm
-from .generate import (GenConfig, Sample, clean_poem, encode_prompts, generate, newline_table,
+from .generate import (GenConfig, Sample, cache_over, clean_poem, encode_prompts, generate, newline_table,
                                         next_tokens, row_generators, stop_ids)
 
 log = get_logger(__name__)
@@ -215,13 +215,8 @@ class BowAttribute(Attribute):
 SMALL = 1e-15  # reference constant guarding the gradient norm
 
 def _as_cache(keys:list[torch.Tensor], values:list[torch.Tensor]) -> DynamicCache|None:
-    "A fresh cache over per-layer keys/values, without copying (the forward appends by concatenation)."
-    if not keys: return None
-    cache = DynamicCache()
-    for k, v in zip(keys, values):
-        layer = DynamicLayer(); layer.lazy_initialization(k, v); layer.keys, layer.values = k, v
-        cache.layers.append(layer)
-    return cache
+    "A fresh cache over per-layer keys/values, without copying (the forward appends by concatenation); None when empty."
+    return cache_over(keys, values) if keys else None
 
 def _step(lm:LM, x:torch.Tensor|None, keys, values, mask, pos, hidden:bool=False, embeds=None):
     "One decoding step from token `x` (B,) or `embeds` (B, 1, d): logits (B, V), last hidden (B, d) or None, new keys, values."
