@@ -16,16 +16,20 @@ from .models import LM
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'LORA_TARGETS', 'SFT_PRESETS', 'EVAL_BATCH_TOKENS', 'ADAPTER_META', 'LoraSFTConfig', 'lora_targets',
-           'encode_example', 'collate', 'sft_loss', 'eval_batches', 'perplexity', 'add_lora', 'lora_parameters',
-           'accumulate_grads', 'texts_sha256', 'encode_examples', 'step_batches', 'train_lora', 'train_on_preferred',
-           'AdapterError', 'save_adapter', 'check_adapter', 'load_adapter', 'merge_and_save', 'poem_chunks', 'sft_data',
-           'default_adapter_path', 'train_default_adapter', 'load_or_train_default_adapter']
+__all__ = ['log', 'LORA_TARGETS', 'LORA_MLP_TARGETS', 'SFT_PRESETS', 'EVAL_BATCH_TOKENS', 'ADAPTER_META', 'LoraSFTConfig',
+           'lora_targets', 'encode_example', 'collate', 'sft_loss', 'eval_batches', 'perplexity', 'add_lora',
+           'lora_parameters', 'accumulate_grads', 'texts_sha256', 'encode_examples', 'step_batches', 'train_lora',
+           'train_on_preferred', 'AdapterError', 'save_adapter', 'check_adapter', 'load_adapter', 'merge_and_save',
+           'poem_chunks', 'sft_data', 'default_adapter_path', 'train_default_adapter', 'load_or_train_default_adapter']
 
 # %% ../nbs/05_sft.ipynb #b232bab9
 LORA_TARGETS = {  # model_type -> modules that receive LoRA adapters
     "llama": ["q_proj", "k_proj", "v_proj", "o_proj"], "mistral": ["q_proj", "k_proj", "v_proj", "o_proj"],
     "qwen2": ["q_proj", "k_proj", "v_proj", "o_proj"], "gpt2": ["c_attn", "c_proj"],
+}
+LORA_MLP_TARGETS = {  # model_type -> the MLP projections added when `LoraSFTConfig.mlp` is set
+    "llama": ["gate_proj", "up_proj", "down_proj"], "mistral": ["gate_proj", "up_proj", "down_proj"],
+    "qwen2": ["gate_proj", "up_proj", "down_proj"], "gpt2": ["c_fc"],  # GPT-2's "c_proj" already names both projections
 }
 
 @dataclass
@@ -34,7 +38,8 @@ class LoraSFTConfig:
     r: int = 16                      # LoRA rank (original experiments: 16)
     alpha: int = 32                  # LoRA scale numerator: the update is (alpha/r) B A (original: 32)
     dropout: float = 0.1             # dropout on the adapter's input (original: 0.1)
-    target_modules: list[str]|None = None # None: chosen per architecture (`LORA_TARGETS`)
+    target_modules: list[str]|None = None # None: chosen per architecture (`LORA_TARGETS`, plus `LORA_MLP_TARGETS` with `mlp`)
+    mlp: bool = False                # also adapt the MLP projections (when target_modules is None)
     lr: float = 2e-4                 # peak AdamW learning rate of the adapter weights
     warmup_steps: int = 10           # linear warm-up, then linear decay to 0 over the planned steps
     weight_decay: float = 0.0
@@ -64,17 +69,20 @@ class LoraSFTConfig:
 
 # %% ../nbs/05_sft.ipynb #2f864a28
 SFT_PRESETS = {
-    "cpu": dict(lr=1e-3, epochs=2, max_steps=160, batch_size=8, grad_accum=1, max_tokens=144, chunk_tokens=80,
-                warmup_steps=10, prompt_format="mixed", eval_batch_size=16, patience=1),
+    "cpu": dict(lr=2e-3, epochs=1, max_steps=208, batch_size=8, grad_accum=1, max_tokens=144, chunk_tokens=80, mlp=True,
+                warmup_steps=10, prompt_format="mixed", eval_steps=70, eval_batch_size=16, patience=1),
     "gpu": dict(lr=2e-4, epochs=5, max_steps=None, batch_size=16, grad_accum=2, max_tokens=288, chunk_tokens=192,
-                warmup_steps=20, prompt_format="mixed", eval_batch_size=32, patience=2),
+                mlp=True, warmup_steps=20, prompt_format="mixed", eval_batch_size=32, patience=2),
 }
 
 def lora_targets(model:torch.nn.Module, # a transformers causal LM
+                 mlp:bool=False,         # add the MLP projections (`LORA_MLP_TARGETS`) to the attention ones
                 ) -> list[str]:
     "The module names that receive LoRA adapters for `model`'s architecture."
     mt = model.config.model_type
-    if mt in LORA_TARGETS: return list(LORA_TARGETS[mt])
+    if mlp and mt not in LORA_MLP_TARGETS:
+        raise ValueError(f"no MLP LoRA targets known for model_type '{mt}'; set LoraSFTConfig(target_modules=[...]) instead of mlp=True")
+    if mt in LORA_TARGETS: return list(LORA_TARGETS[mt]) + (list(LORA_MLP_TARGETS[mt]) if mlp else [])
     from peft.utils import TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING as PEFT_TARGETS
     if mt in PEFT_TARGETS: return list(PEFT_TARGETS[mt])
     raise ValueError(f"no default LoRA target modules for model_type '{mt}'; "
@@ -87,7 +95,7 @@ def _chat_prefix(lm:LM, first_line:str) -> str:
     return format_prompt(lm, first_line, "chat")
 
 def encode_example(lm:LM,           # supplies the tokenizer (and the chat template)
-                   text:str,        # one poem chunk
+                   text:str,        # one poem or poem chunk (ending in a line break when the poem goes on)
                    max_tokens:int,  # cut longer examples to this many tokens
                    chat:bool=False, # chat form: first line in the prompt, continuation learned
                   ) -> dict:
@@ -100,7 +108,8 @@ def encode_example(lm:LM,           # supplies the tokenizer (and the chat templ
     else: prefix, body = [], tok(text, add_special_tokens=False)["input_ids"]
     room = max_tokens - len(prefix)
     if room < 2: raise ValueError(f"max_tokens={max_tokens} leaves no room after the {len(prefix)}-token chat prompt; raise max_tokens")
-    body = body + [tok.eos_token_id] if len(body) < room else body[:room]
+    ends = not text.endswith("\n")    # a piece cut from a longer poem keeps the line break that follows it: it goes on
+    body = body + [tok.eos_token_id] if ends and len(body) < room else body[:room]
     return {"ids": prefix + body, "n_prompt": len(prefix)}
 
 def collate(examples:list[dict], # from `encode_example`
@@ -178,7 +187,7 @@ def add_lora(model:torch.nn.Module, # a base causal LM; left untouched (a deep c
     "A peft model: a copy of `model` with trainable LoRA adapters on `cfg`'s target modules."
     from peft import LoraConfig, get_peft_model
     if _is_peft(model): raise ValueError("this model already carries a LoRA adapter; pass its LM to train_lora to train it further")
-    targets = list(cfg.target_modules or lora_targets(model))
+    targets = list(cfg.target_modules or lora_targets(model, cfg.mlp))
     pcfg = LoraConfig(r=cfg.r, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, target_modules=targets, bias="none",
                       task_type="CAUSAL_LM", fan_in_fan_out=model.config.model_type == "gpt2")  # GPT-2 stores (in, out) weights
     with warnings.catch_warnings():
@@ -474,26 +483,26 @@ def merge_and_save(adapter:LM,    # an adapter `LM` (unchanged: a copy is merged
 # %% ../nbs/05_sft.ipynb #a8931e58
 def _n_tokens(tok, text:str) -> int: return len(tok(text, add_special_tokens=False)["input_ids"])
 
-def _pack(units:list[tuple[str, str]], tok, limit:int) -> list[str]:
-    "Join (text, joiner) units greedily into pieces of at most `limit` tokens."
+def _pack(units:list[tuple[str, str]], tok, limit:int) -> list[tuple[str, str]]:
+    "Join (text, joiner before it) units greedily into pieces of at most `limit` tokens, each with the joiner after it."
     out, cur = [], ""
     for u, sep in units:
         if cur and _n_tokens(tok, cur + sep + u) <= limit: cur = cur + sep + u
         else:
-            if cur: out.append(cur)
+            if cur: out.append((cur, sep))
             cur = u
-    return out + ([cur] if cur else [])
+    return out + ([(cur, "")] if cur else [])
 
 def poem_chunks(text:str,        # one poem: lines joined by "\n", stanzas by a blank line
                 tokenizer,       # counts the tokens
                 chunk_tokens:int,# most tokens per chunk (a single longer line stays whole; `encode_example` cuts it)
                ) -> list[str]:
-    "A poem cut into pieces of whole stanzas of at most `chunk_tokens` tokens; longer stanzas are cut at line breaks."
+    "A poem cut into pieces of whole stanzas of at most `chunk_tokens` tokens (longer stanzas cut at line breaks); every piece but the last ends with the break that follows it."
     units = []                   # (text, joiner before it): "\n\n" between stanzas, "\n" inside a cut stanza
     for stanza in [s.strip("\n") for s in text.strip().split("\n\n") if s.strip()]:
         pieces = _pack([(l, "\n") for l in stanza.split("\n")], tokenizer, chunk_tokens)
-        units += [(pieces[0], "\n\n")] + [(p, "\n") for p in pieces[1:]]
-    return _pack(units, tokenizer, chunk_tokens)
+        units += [(pieces[0][0], "\n\n")] + [(p, "\n") for p, _ in pieces[1:]]
+    return [piece + after for piece, after in _pack(units, tokenizer, chunk_tokens)]
 
 # %% ../nbs/05_sft.ipynb #c6ddcf28
 def _chunk_poems(poems:list[Poem], tok, chunk_tokens:int) -> list[Poem]:
