@@ -237,11 +237,11 @@ def prefill_prompts(model:torch.nn.Module,      # a causal LM
             logits = out.logits.new_empty(len(U), out.logits.shape[-1])
             keys = [l.keys.new_zeros(len(U), l.keys.shape[1], P + S, l.keys.shape[3]) for l in out.cache.layers]
             values = [l.values.new_zeros(len(U), l.values.shape[1], P + S, l.values.shape[3]) for l in out.cache.layers]
+            for k, v, l in zip(keys, values, pre.layers if pre else []): k[:, :, :P], v[:, :, :P] = l.keys, l.values  # the shared prefix, once
         gi = torch.tensor(g, device=dev)
         logits[gi] = out.logits[:, -1]
         for i, l in enumerate(out.cache.layers):
             keys[i][gi, :, P+S-w:] = l.keys[:, :, P:]; values[i][gi, :, P+S-w:] = l.values[:, :, P:]
-            if P: keys[i][gi, :, :P] = l.keys[:, :, :P]; values[i][gi, :, :P] = l.values[:, :, :P]
     if len(U) < len(rows): keys, values, logits, mask = [k[inv] for k in keys], [v[inv] for v in values], logits[inv], mask[inv]
     return cache_over(keys, values, room), logits, mask
 
