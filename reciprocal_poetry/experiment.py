@@ -97,11 +97,19 @@ def run_dir(cfg:ExperimentConfig) -> Path:
     return Path(cfg.out_dir)/"runs"/run_id(cfg)
 
 # %% ../nbs/10_experiment.ipynb #c6f0c882
+_SPLITS = {}   # (corpus, its mtime) -> split poems: a sweep validates and runs many configs on one corpus
+
+def _corpus_splits(corpus:str|None) -> dict:
+    "`split_poems(load_corpus(corpus))`, read once per process while the corpus file or folder is unchanged."
+    key = (corpus, Path(corpus).stat().st_mtime_ns if corpus and Path(corpus).exists() else None)
+    if key not in _SPLITS: _SPLITS[key] = split_poems(load_corpus(corpus))
+    return _SPLITS[key]
+
 def experiment_prompts(cfg:ExperimentConfig) -> list[Prompt]:
     "The run's `num_prompts` prompts: from the corpus split chosen by `prompt_seed`, or the first lines of a prompts file."
     try:
         if cfg.prompt_source == "corpus":
-            splits = split_poems(load_corpus(cfg.corpus))
+            splits = _corpus_splits(cfg.corpus)
             if cfg.prompt_split not in splits: raise UsageError(f"prompt_split = {cfg.prompt_split!r} is unknown", f"use one of {', '.join(splits)}")
             prompts = extract_prompts(splits[cfg.prompt_split], cfg.num_prompts, seed=cfg.prompt_seed)
         else: prompts = load_prompts(cfg.prompt_source)[:cfg.num_prompts]
