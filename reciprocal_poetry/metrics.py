@@ -20,15 +20,16 @@ from .generate import POET_SYSTEM, format_prompt
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'METRICS', 'FUNCTION_WORDS', 'words', 'poem_lines', 'poem_stanzas', 'PerplexityResult', 'perplexity', 'ngrams',
-           'distinct_n', 'bleu', 'self_bleu_scores', 'self_bleu', 'score_texts', 'reward_scores', 'reward_metrics',
-           'inflections', 'resolve_theme', 'theme_counts', 'theme_similarity', 'theme_metrics', 'pronunciations',
-           'spelling_syllables', 'syllables', 'cmu_rhyming_part', 'spelling_rhyme_key', 'rhymes', 'end_word',
-           'rhyme_rates', 'line_syllables', 'line_stresses', 'iambic_agreement', 'form_metrics', 'poem_metrics']
+__all__ = ['log', 'METRICS', 'INF', 'METRIC_RANGE', 'SAMPLE_METRICS', 'FUNCTION_WORDS', 'words', 'poem_lines', 'poem_stanzas',
+           'PerplexityResult', 'perplexity', 'ngrams', 'distinct_n', 'bleu', 'self_bleu_scores', 'self_bleu',
+           'score_texts', 'reward_scores', 'reward_metrics', 'inflections', 'resolve_theme', 'theme_counts',
+           'theme_similarity', 'theme_metrics', 'pronunciations', 'spelling_syllables', 'syllables', 'cmu_rhyming_part',
+           'spelling_rhyme_key', 'rhymes', 'end_word', 'rhyme_rates', 'line_syllables', 'line_stresses',
+           'iambic_agreement', 'form_metrics', 'poem_metrics']
 
 # %% ../nbs/09_metrics.ipynb #8ad995d8
-METRICS = {  # summary key -> (better, meaning)
-    "perplexity": ("lower", "exp(NLL per continuation token) under the fixed reference LM, token-weighted over samples"),
+METRICS = {  # summary key -> (better, meaning); one definition per name, used by runs, tables, report and README
+    "perplexity": ("lower", "exp(total NLL / total continuation tokens) of a run's poems under the fixed reference LM (token-weighted)"),
     "distinct_1": ("higher", "unique words / words, pooled over samples"),
     "distinct_2": ("higher", "unique word bigrams / bigrams, pooled over samples"),
     "distinct_3": ("higher", "unique word trigrams / trigrams, pooled over samples"),
@@ -45,6 +46,26 @@ METRICS = {  # summary key -> (better, meaning)
     "syllables_per_line": ("neither", "mean syllables per line"),
     "syllables_per_line_std": ("lower", "std of syllables across a poem's lines (regularity)"),
     "iambic_agreement": ("higher", "fraction of stress-bearing syllables that fit an alternating pattern (phase chosen per poem)"),
+}
+
+# %% ../nbs/09_metrics.ipynb #32e557a7
+INF = float("inf")
+METRIC_RANGE = {  # summary key -> (lowest, highest) value it can take; intervals (chapter 12) never leave it
+    "perplexity": (1.0, INF), "distinct_1": (0.0, 1.0), "distinct_2": (0.0, 1.0), "distinct_3": (0.0, 1.0), "self_bleu": (0.0, 1.0),
+    "mean_words": (0.0, INF), "mean_lines": (0.0, INF), "reward_ranker": (-INF, INF), "reward_judge": (-INF, INF),
+    "theme_hit_rate": (0.0, 1.0), "theme_words_per_sample": (0.0, INF), "theme_similarity": (-1.0, 1.0),
+    "rhyme_rate_adjacent": (0.0, 1.0), "rhyme_rate_alternate": (0.0, 1.0), "syllables_per_line": (0.0, INF),
+    "syllables_per_line_std": (0.0, INF), "iambic_agreement": (0.0, 1.0),
+}
+SAMPLE_METRICS = {  # per-poem column of `poem_metrics`' rows -> meaning (the run metric it pools into, if any)
+    "words": "words in the poem (pools into mean_words)", "lines": "non-empty lines (mean_lines)",
+    "nll": "summed NLL of the poem's tokens under the reference LM, nats", "n_tokens": "scored (continuation) tokens",
+    "poem_perplexity": "exp(nll / n_tokens) of this poem alone; a run's `perplexity` is exp(sum nll / sum n_tokens), not the mean of these",
+    "self_bleu": "BLEU-4 of this poem against the run's other poems", "reward_ranker": "ranker score", "reward_judge": "judge score",
+    "theme_words": "theme-word occurrences (theme_words_per_sample; > 0 counts towards theme_hit_rate)",
+    "theme_similarity": "cosine to the theme embedding", "rhyme_rate_adjacent": "this poem's AABB rhyme rate",
+    "rhyme_rate_alternate": "this poem's ABAB rhyme rate", "syllables_per_line": "mean syllables per line",
+    "syllables_per_line_std": "std of syllables across the poem's lines", "iambic_agreement": "this poem's iambic agreement",
 }
 
 # %% ../nbs/09_metrics.ipynb #6d6bd59c
@@ -447,7 +468,7 @@ def poem_metrics(samples:list,                  # `Sample`s (text, prompt) or po
     ppl = perplexity(ref_lm, prompts, texts, batch_size, ppl_mode) if ref_lm is not None else None
     rows["nll"] = ppl.nll if ppl else np.nan
     rows["n_tokens"] = ppl.n_tokens if ppl else np.nan
-    rows["perplexity"] = ppl.per_sample if ppl else np.nan
+    rows["poem_perplexity"] = ppl.per_sample if ppl else np.nan
     summary |= {"perplexity": ppl.perplexity if ppl else float("nan"), "n_tokens": int(ppl.n_tokens.sum()) if ppl else 0}
     summary |= {f"distinct_{n}": distinct_n(texts, n) for n in (1, 2, 3)}
     rows["self_bleu"] = self_bleu_scores(texts)

@@ -1,10 +1,22 @@
 """Write README.md from nbs/index.ipynb without Quarto (nbdev_readme needs the quarto binary, which cannot be
 installed everywhere). Directive comments (`#| ...`) are dropped, `#| hide` cells are skipped, outputs are kept.
-Run from the repository root: `python tools/make_readme.py` (CI checks README.md is up to date with it)."""
-import sys
+Quarto include shortcodes in markdown cells (`{{< include ../outputs-gpu/experiments/results_table.md >}}`, a path
+relative to the notebook) are replaced by the file's text, as Quarto does for the docs site; a missing file is an
+error. Run from the repository root: `python tools/make_readme.py` (CI checks README.md is up to date with it)."""
+import re, sys
 from pathlib import Path
 import nbformat
 from nbconvert import MarkdownExporter
+
+INCLUDE = re.compile(r"\{\{<\s*include\s+(\S+)\s*>\}\}")
+
+def inline_includes(text, base):
+    "Replace each Quarto include shortcode in `text` by the named file's text (path relative to `base`)."
+    def sub(m):
+        path = Path(base)/m.group(1)
+        if not path.exists(): raise SystemExit(f"make_readme: {path} (included by nbs/index.ipynb) does not exist; run rp-analyze to write it")
+        return path.read_text(encoding="utf-8").strip()
+    return INCLUDE.sub(sub, text)
 
 def main(src="nbs/index.ipynb", dst="README.md"):
     nb = nbformat.read(src, as_version=4)
@@ -15,6 +27,7 @@ def main(src="nbs/index.ipynb", dst="README.md"):
             if any(l.strip().replace(" ", "") in ("#|hide", "#|exporti", "#|export") for l in lines): continue
             c.source = "\n".join(l for l in lines if not l.lstrip().startswith("#|")).strip()
             c.outputs = [o for o in c.outputs if o.get("output_type") == "stream" or "text/plain" in o.get("data", {})]
+        elif c.cell_type == "markdown": c.source = inline_includes(c.source, Path(src).parent)
         cells.append(c)
     nb.cells = cells
     body, _ = MarkdownExporter().from_notebook_node(nb)
