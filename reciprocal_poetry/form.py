@@ -334,7 +334,8 @@ class FormRow:
         self.text, self.n_tok, self.closing = "", 0, False
         self.lo, self.hi = (sp.syllables.lo, sp.syllables.hi) if sp.syllables else (0, None)
         self.opts = self.end_options(sp)
-        self.min_end = min(o[1] for o in self.opts) if self.opts else 0
+        self.end_syls = sorted({o[1] for o in self.opts}) if self.opts else []   # syllable counts the end options offer
+        self.min_end = self.end_syls[0] if self.opts else 0
         self.cap = LINE_TOKENS * (self.hi or 12) + 8
 
 # %% ../nbs/03b_form.ipynb #948cc493
@@ -374,7 +375,7 @@ def can_close(self:FormRow) -> bool:
     if not words(self.text) and not self.opts: return False
     s = line_syllables(self.text) + sum(syllables(w) for w in self.missing(self.text))
     if self.opts is None: return self.hi is None or self.lo <= s <= self.hi
-    return bool(self.fitting(s))
+    return any(self.hi is None or self.lo <= s + c <= self.hi for c in self.end_syls)
 
 # %% ../nbs/03b_form.ipynb #232a6a94
 @patch
