@@ -227,7 +227,7 @@ def end_vocab(tokenizer) -> EndVocab:
         tt, ws, ids = token_table(tokenizer), [], []
         for i, p in enumerate(tt.pieces):
             w = p[1:]
-            if tt.starts_word[i] and re.fullmatch(r"[a-z]{2,}", w) and w not in FUNCTION_WORDS and pronunciations(w):
+            if tt.starts_word[i] and re.fullmatch(r"[a-z]*[aeiouy][a-z]*", w) and len(w) >= 3 and w not in FUNCTION_WORDS and pronunciations(w):
                 ws.append(w); ids.append(i)
         first = {}
         for i, w in enumerate(ws): first.setdefault(w, i)           # one entry per word (the first token that writes it)
@@ -351,7 +351,8 @@ def end_options(self:FormRow, sp:LineSpec) -> list|None:
         idx = fresh or idx                                   # every rhyme used already: repeat one rather than miss the rhyme
     elif sp.anchor:                                          # a word with rhymes to spare, in a rhyme class no earlier group took
         taken = {k for e, l in zip(self.ends, self.form.lines) if l.anchor and e for k in rhyme_keys(e)}
-        idx = [i for i, n in enumerate(v.n_rhymes) if n >= sp.anchor + 1 and v.words[i] not in used and not rhyme_keys(v.words[i]) & taken]
+        free = [i for i, n in enumerate(v.n_rhymes) if n >= sp.anchor and v.words[i] not in used and not rhyme_keys(v.words[i]) & taken]
+        idx = [i for i in free if v.n_rhymes[i] > sp.anchor] or free    # one spare rhyme when the vocabulary has them
     else: return None
     opts = [(v.words[i], syllables(v.words[i]), v.ids[i]) for i in idx]
     return opts or None
