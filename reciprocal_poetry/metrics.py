@@ -7,25 +7,23 @@ from __future__ import annotations
 import math, re, warnings
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
-import pronouncing
 import torch
 from .core import get_logger
 from .models import LM
 from .generate import POET_SYSTEM, format_prompt
+from .prosody import (FUNCTION_WORDS, cmu_rhyming_part, end_word, line_stresses, line_syllables, poem_lines,
+                                        poem_stanzas, pronunciations, rhymes, spelling_rhyme_key, spelling_syllables, syllables, words)
 
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'METRICS', 'INF', 'METRIC_RANGE', 'SAMPLE_METRICS', 'FUNCTION_WORDS', 'words', 'poem_lines', 'poem_stanzas',
-           'PerplexityResult', 'perplexity', 'ngrams', 'distinct_n', 'bleu', 'self_bleu_scores', 'self_bleu',
-           'score_texts', 'reward_scores', 'reward_metrics', 'inflections', 'resolve_theme', 'theme_counts',
-           'theme_similarity', 'theme_metrics', 'pronunciations', 'spelling_syllables', 'syllables', 'cmu_rhyming_part',
-           'spelling_rhyme_key', 'rhymes', 'end_word', 'rhyme_rates', 'line_syllables', 'line_stresses',
-           'iambic_agreement', 'form_metrics', 'poem_metrics']
+__all__ = ['log', 'METRICS', 'INF', 'METRIC_RANGE', 'SAMPLE_METRICS', 'PerplexityResult', 'perplexity', 'ngrams', 'distinct_n',
+           'bleu', 'self_bleu_scores', 'self_bleu', 'score_texts', 'reward_scores', 'reward_metrics', 'inflections',
+           'resolve_theme', 'theme_counts', 'theme_similarity', 'theme_metrics', 'rhyme_rates', 'iambic_agreement',
+           'form_metrics', 'poem_metrics']
 
 # %% ../nbs/09_metrics.ipynb #8ad995d8
 METRICS = {  # summary key -> (better, meaning); one definition per name, used by runs, tables, report and README
@@ -67,21 +65,6 @@ SAMPLE_METRICS = {  # per-poem column of `poem_metrics`' rows -> meaning (the ru
     "rhyme_rate_alternate": "this poem's ABAB rhyme rate", "syllables_per_line": "mean syllables per line",
     "syllables_per_line_std": "std of syllables across the poem's lines", "iambic_agreement": "this poem's iambic agreement",
 }
-
-# %% ../nbs/09_metrics.ipynb #6d6bd59c
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-
-def words(text:str) -> list[str]:
-    "Lowercased words of `text`: runs of letters/digits with inner apostrophes (curly ones made straight)."
-    return _WORD.findall(text.replace("\u2019", "'").replace("\u2018", "'").lower())
-
-def poem_lines(text:str) -> list[str]:
-    "Non-empty, stripped lines of `text`."
-    return [l.strip() for l in text.split("\n") if l.strip()]
-
-def poem_stanzas(text:str) -> list[list[str]]:
-    "Stanzas of `text` (split at blank lines), each a list of non-empty stripped lines."
-    return [poem_lines(s) for s in re.split(r"\n\s*\n", text) if s.strip()]
 
 # %% ../nbs/09_metrics.ipynb #9bfcf222
 @dataclass
@@ -314,69 +297,7 @@ def theme_metrics(texts:list[str], theme, embedder=None, theme_text:str|None=Non
     return {"theme_hit_rate": float((counts > 0).mean()), "theme_words_per_sample": float(counts.mean()),
             "theme_similarity": float(np.nanmean(sim)) if np.isfinite(sim).any() else float("nan")}
 
-# %% ../nbs/09_metrics.ipynb #3811475f
-_VOWEL_GROUP = re.compile(r"[aeiouy]+")
-
-@lru_cache(maxsize=65536)
-def pronunciations(word:str) -> tuple[str, ...]:
-    "CMU pronunciations of `word` (poetic spellings tried: summer's, ask'd, feel'st); () if unknown."
-    w = word.lower().replace("\u2019", "'").strip("'")
-    if not w: return ()
-    if ph := pronouncing.phones_for_word(w): return tuple(ph)
-    for suffix, modern, phones in [("'s", "", ""), ("'d", "ed", " D"), ("'st", "st", " S T"), ("'n", "en", " N")]:
-        if w.endswith(suffix):
-            base = w[:-len(suffix)]
-            if ph := pronouncing.phones_for_word(base + modern): return tuple(ph)
-            if ph := pronouncing.phones_for_word(base): return tuple(p + phones for p in ph)
-    if "'" in w and (ph := pronouncing.phones_for_word(w.replace("'", ""))): return tuple(ph)
-    return ()
-
-def spelling_syllables(word:str) -> int:
-    "Syllables of `word` from its spelling: vowel groups less a silent final e (fallback for unknown words)."
-    w = re.sub(r"[^a-z]", "", word.lower())
-    if not w: return 0
-    n = len(_VOWEL_GROUP.findall(w))
-    if n > 1 and w.endswith("e") and not w.endswith(("le", "ee", "ye")): n -= 1
-    return max(n, 1)
-
-def syllables(word:str) -> int:
-    "Syllables of `word`: CMU (first pronunciation) when known, else from spelling."
-    ph = pronunciations(word)
-    return pronouncing.syllable_count(ph[0]) if ph else spelling_syllables(word)
-
-# %% ../nbs/09_metrics.ipynb #6e2e5fed
-def _strip_stress(phones:str) -> str: return re.sub(r"\d", "", phones)
-def _stress(phone:str) -> int: return int(phone[-1]) if phone[-1].isdigit() else -1
-
-def cmu_rhyming_part(phones:str) -> str:
-    "Phones from the last stressed vowel (1 or 2) to the end, stress marks dropped; from the last vowel if none is stressed."
-    ph = phones.split()
-    vowels = [i for i, p in enumerate(ph) if p[-1].isdigit()]
-    if not vowels: return _strip_stress(phones)
-    stressed = [i for i in vowels if _stress(ph[i]) > 0]
-    return _strip_stress(" ".join(ph[(stressed or vowels)[-1]:]))
-
-def spelling_rhyme_key(word:str) -> str:
-    "Spelling from the last vowel group to the end, a silent final e skipped (fallback rhyme key)."
-    w = re.sub(r"[^a-z]", "", word.lower())
-    core, tail = (w[:-1], "e") if len(w) > 2 and w.endswith("e") and w[-2] not in "aeiouy" and _VOWEL_GROUP.search(w[:-1]) else (w, "")
-    m = re.search(r"[aeiouy]+[^aeiouy]*$", core)
-    return (m.group(0) if m else core) + tail
-
-def rhymes(a:str, b:str, allow_identical:bool=False) -> bool:
-    "Do words `a` and `b` rhyme? CMU rhyming parts when both are known, else spelling keys."
-    a, b = (re.sub(r"[^a-z']", "", x.lower().replace("\u2019", "'")).strip("'") for x in (a, b))
-    if not re.search("[a-z]", a) or not re.search("[a-z]", b): return False
-    if a == b: return allow_identical
-    pa, pb = pronunciations(a), pronunciations(b)
-    if pa and pb: return bool({cmu_rhyming_part(p) for p in pa} & {cmu_rhyming_part(p) for p in pb})
-    return spelling_rhyme_key(a) == spelling_rhyme_key(b)
-
 # %% ../nbs/09_metrics.ipynb #470646dd
-def end_word(line:str) -> str|None:
-    "The last word of `line` that contains a letter (None if there is none)."
-    return next((w for w in reversed(words(line)) if re.search(r"[^\W\d_]", w)), None)
-
 def rhyme_rates(text:str, allow_identical:bool=False) -> dict[str, float]:
     "Fraction of adjacent (AABB) and alternate (ABAB) line pairs within stanzas whose end words rhyme."
     out = {}
@@ -388,29 +309,7 @@ def rhyme_rates(text:str, allow_identical:bool=False) -> dict[str, float]:
         out[name] = float(np.mean(hits)) if hits else float("nan")
     return out
 
-def line_syllables(line:str) -> int:
-    "Syllables in `line` (CMU, spelling fallback)."
-    return sum(syllables(w) for w in words(line))
-
 # %% ../nbs/09_metrics.ipynb #fe7bc3fc
-FUNCTION_WORDS = frozenset("""a an the and but or nor for so yet if as than that this these those though while when where whence
-whilst how why what which who whom whose there here then of to in on at by with from up out off down o'er ere upon into onto
-unto through till since via i me my mine thee thou thy thine you your yours ye he him his she her hers it its 'tis we us our
-they them their is am are was were be been art dost doth hath hast has have had do does did shall shalt should will wilt would
-can canst could may mayst might must not no nay all some each such both o oh ah""".split())
-
-def line_stresses(line:str, monosyllables:str="function") -> list[int|None]:
-    "Per syllable of `line`: 1 stressed, 0 unstressed, None free (function monosyllable, secondary stress, unknown word)."
-    if monosyllables not in ("function", "all"): raise ValueError(f"monosyllables='{monosyllables}'; use 'function' or 'all'")
-    out = []
-    for w in words(line):
-        ph = pronunciations(w)
-        if not ph: out += [None] * spelling_syllables(w); continue
-        s = [int(c) for c in pronouncing.stresses(ph[0])]
-        if len(s) == 1 and (monosyllables == "all" or w in FUNCTION_WORDS): out.append(None)
-        else: out += [x if x in (0, 1) else None for x in s]
-    return out
-
 def iambic_agreement(text:str,
                      phase:str="poem",             # choose the better phase once per "poem" (default) or per "line"
                      monosyllables:str="function", # free one-syllable "function" words, or "all" monosyllables
