@@ -15,7 +15,7 @@ from .generate import GenConfig, POET_SYSTEM, generate
 from .pplm import BowAttribute, known_bows, pplm_generate
 from .reward import RewardConfig, RewardModel, TinyEmbedder
 from .sft import load_adapter
-from .store import Store, StoreError, default_models_dir, person_dir, slug
+from .store import ANY, Store, StoreConflict, StoreError, default_models_dir, person_dir, slug
 from . import store as feedback_store
 
 log = get_logger(__name__)
@@ -261,28 +261,32 @@ class Cowriter:
 # %% ../nbs/14_cowrite.ipynb #f68ed53b
 @patch
 def reward_for(self:Cowriter, person:int) -> PersonalReward:
-    "The person's `PersonalReward`, loaded once per Cowriter."
-    if person in self._rewards: return self._rewards[person]
-    pr = PersonalReward(self.bootstrap, self.cfg)
+    "The person's `PersonalReward`: the newest registered personal model (another window's refit included), else the bootstrap."
     row = self.store.latest_model(person, "reward")
+    key = row["id"] if row is not None else None
+    if person in self._rewards and self._rewards[person][0] == key: return self._rewards[person][1]
+    pr = PersonalReward(self.bootstrap, self.cfg)
+    self._rewards[person] = (key, pr)
     if row is not None:
         try: pr.personal = RewardModel.load(row["path"], pr.embedder)
         except Exception as e:
             log.warning(f"personal reward model {row['path']} could not be loaded ({e}); refitting it from the store")
-            self._rewards[person] = pr; self.update(person); return pr
-    self._rewards[person] = pr
+            self.update(person)
+            return self._rewards[person][1]
     return pr
 
 @patch
 def update(self:Cowriter, person:int) -> dict:
-    "Refit `person`'s reward model on all their feedback, save it and register it; returns the update's record."
-    pr = self._rewards.get(person) or self.reward_for(person)
+    "Refit `person`'s reward model on all their feedback, save it in a new version folder and register it; returns the update's record."
+    pr = PersonalReward(self.bootstrap, self.cfg)
+    n = self.store.n_ratings(person)
     ratings, pairs = self.store.ratings(person), self.store.pairs(person)
     info = pr.fit(ratings, pairs)
-    path = pr.personal.save(self.person_dir(person)/"reward", extra={"person_id": person, **info})
-    n = self.store.n_ratings(person)
-    self.store.register_model(person, "reward", path, pr.identity, n, len(pairs), info["seconds"], info)
-    return {**info, "identity": pr.identity, "n_ratings_total": n}
+    folder = self.person_dir(person)/"reward"/f"{n:05d}-{pr.identity}"   # one folder per version, never overwritten
+    path = folder if (folder/"reward.json").exists() else pr.personal.save(folder, extra={"person_id": person, **info})
+    mid = self.store.register_model(person, "reward", path, pr.identity, n, len(pairs), info["seconds"], info)
+    self._rewards[person] = (mid, pr)
+    return {**info, "identity": pr.identity, "n_ratings_total": n, "path": str(path), "model_id": mid}
 
 @patch
 def ratings_until_update(self:Cowriter, person:int) -> int:
@@ -293,15 +297,17 @@ def ratings_until_update(self:Cowriter, person:int) -> int:
 # %% ../nbs/14_cowrite.ipynb #fe8ccef4
 @patch
 def proposers_for(self:Cowriter, person:int) -> dict:
-    "The proposers for `person`'s sessions."
+    "The proposers for `person`'s sessions (rebuilt when a newer personal adapter is registered)."
     if self.fixed: return self.fixed
-    if person not in self._proposers:
-        adapter, row = self.base_adapter, self.store.latest_model(person, "adapter")
+    row = self.store.latest_model(person, "adapter")
+    key = row["id"] if row is not None else None
+    if person not in self._proposers or self._proposers[person][0] != key:
+        adapter = self.base_adapter
         if row is not None:
             try: adapter = load_adapter(self.lm, row["path"])
             except Exception as e: log.warning(f"personal adapter {row['path']} not loaded ({e}); RLHF and Hybrid use the base model")
-        self._proposers[person] = make_proposers(self.lm, adapter, context_lines=self.cfg.context_lines)
-    return self._proposers[person]
+        self._proposers[person] = (key, make_proposers(self.lm, adapter, context_lines=self.cfg.context_lines))
+    return self._proposers[person][1]
 
 @patch
 def default_method(self:Cowriter, person:int) -> str:
@@ -359,12 +365,18 @@ class Session:
         return [Candidate(c["id"], c["text"], c["score"], c["rating"]) for c in (self.turn or {}).get("candidates", [])]
 
     @property
+    def turn_id(self) -> int|None:
+        "The id of the turn on offer (what every write says it acts on)."
+        return self.turn["id"] if self.turn else None
+
+    @property
     def reward(self) -> PersonalReward: return self.cw.reward_for(self.person)
 
     def __repr__(self): return f"Session({self.id}, {self.user!r}, theme={self.theme!r}, method={self.method!r}, {len(self.poem)} lines)"
 
 # %% ../nbs/14_cowrite.ipynb #7ca124c6
 def _accepts_seed(fn) -> bool:
+    "Whether a proposer takes `seed=`."
     try: return "seed" in inspect.signature(fn).parameters
     except (TypeError, ValueError): return False
 
@@ -375,7 +387,7 @@ def _safe_line(x) -> str:
 
 @patch
 def _new_turn(self:Session):
-    "Write, rank and store a new set of candidates."
+    "Write, rank and store a new set of candidates for the poem as read (kept only if the store's poem is still that one)."
     props = self.cw.proposers_for(self.person)
     if self.method not in props: raise CowriteError(f"method {self.method!r} is not available here; choose from {', '.join(props)}")
     propose, cfg = props[self.method], self.cw.cfg
@@ -390,10 +402,22 @@ def _new_turn(self:Session):
     ident = getattr(propose, "identity", {}) or {}
     rows = [{"text": t, "score": s, "settings": {**ident.get("settings", {}), "seed": seed}, "model": ident.get("model"),
              "adapter": ident.get("adapter"), "scorer": self.reward.identity} for t, s in ranked]
-    self.cw.store.open_turn(self.id, self.theme, self.method, context, rows)
+    try: self.cw.store.open_turn(self.id, self.theme, self.method, context, rows, poem=self.poem)
+    except StoreConflict: pass              # another window changed the poem or finished it: show what the store holds
     self._load()
 
-# %% ../nbs/14_cowrite.ipynb #674437a1
+# %% ../nbs/14_cowrite.ipynb #a1b2c3d4
+@patch
+def what_runs(self:Session) -> str:
+    "One line saying what writes and ranks this session's candidates (an RLHF or Hybrid session without an adapter says so)."
+    ident = getattr(self.cw.proposers_for(self.person).get(self.method), "identity", {}) or {}
+    steer = " steered by PPLM toward the theme" if self.method in ("pplm", "hybrid") else ""
+    if self.method not in RERANKED: return f"{self.method}: the base model{steer}, ordered by your reward model"
+    policy = f"the adapter {ident['adapter']}" if ident.get("adapter") else \
+             "the BASE model, because no SFT adapter is trained yet (train one: rp-personalize, or the quick sweep)"
+    return f"{self.method}: {policy}{steer}; best {self.k} of {self.k * self.cw.cfg.best_of} by your reward model"
+
+# %% ../nbs/14_cowrite.ipynb #e4d733ca
 def _check_open(self:Session):
     "Refuse any action on a finished session."
     if self.finished: raise CowriteError("this session is finished; start a new one")
@@ -409,10 +433,20 @@ def candidate_index(self:Session, i) -> int:
     return i
 
 @patch
+def _commit(self:Session, write, *args, **kw):
+    "Run one store write; on a conflict (another window changed the session) reload and refuse with a clear message."
+    try: return write(*args, **kw)
+    except StoreConflict as e:
+        self._load()
+        if self.turn is None and not self.finished: self._new_turn()
+        raise CowriteError(f"{e}. The screen now shows the session as it is") from None
+
+# %% ../nbs/14_cowrite.ipynb #674437a1
+@patch
 def rate(self:Session, i:int, rating) -> dict|None:
     "Rate candidate `i` from 0 to 5; returns the online update's record when this rating triggered one."
     _check_open(self); i, r = self.candidate_index(i), parse_rating(rating)
-    self.cw.store.rate(self.candidates[i].id, r)
+    self._commit(self.cw.store.rate, self.candidates[i].id, r)
     self.last_update = self.cw.update(self.person) if self.cw.ratings_until_update(self.person) <= 0 else None
     self._load()
     return self.last_update
@@ -421,34 +455,34 @@ def rate(self:Session, i:int, rating) -> dict|None:
 def pick(self:Session, i:int) -> str:
     "Append candidate `i` to the poem; it counts as preferred over the other candidates."
     _check_open(self); c = self.candidates[self.candidate_index(i)]
-    self.cw.store.add_line(self.id, c.text, "pick", self.turn["id"], c.id)
+    self._commit(self.cw.store.add_line, self.id, c.text, "pick", self.turn_id, c.id)
     self._load(); self._new_turn(); return c.text
 
 @patch
 def edit(self:Session, i:int, text:str) -> str:
     "Append your edited version of candidate `i`; it counts as preferred over the original and the others."
     _check_open(self); c, line = self.candidates[self.candidate_index(i)], clean_line(text, self.cw.cfg.max_line_chars)
-    self.cw.store.add_line(self.id, line, "pick" if line == c.text else "edit", self.turn["id"], c.id)
+    self._commit(self.cw.store.add_line, self.id, line, "pick" if line == c.text else "edit", self.turn_id, c.id)
     self._load(); self._new_turn(); return line
 
 @patch
 def write(self:Session, text:str) -> str:
     "Append your own line; it counts as preferred over the candidates on offer."
     _check_open(self); line = clean_line(text, self.cw.cfg.max_line_chars)
-    self.cw.store.add_line(self.id, line, "own", self.turn["id"] if self.turn else None)
+    self._commit(self.cw.store.add_line, self.id, line, "own", self.turn_id)
     self._load(); self._new_turn(); return line
 
 # %% ../nbs/14_cowrite.ipynb #3a3a5726
 @patch
 def more(self:Session):
     "New candidates for the same place in the poem."
-    _check_open(self); self.cw.store.close_turn(self.id, "more"); self._load(); self._new_turn()
+    _check_open(self); self._commit(self.cw.store.close_turn, self.id, "more", turn=self.turn_id); self._load(); self._new_turn()
 
 @patch
 def undo(self:Session) -> str:
     "Take back the last line (the opening line stays); returns it."
     _check_open(self)
-    text = self.cw.store.undo_line(self.id)
+    text = self._commit(self.cw.store.undo_line, self.id, turn=self.turn_id)
     if text is None: raise CowriteError("nothing to undo: only the opening line is left")
     self._load(); self._new_turn(); return text
 
@@ -456,17 +490,17 @@ def undo(self:Session) -> str:
 def set_theme(self:Session, theme:str):
     "Change the theme; new candidates are written for it."
     _check_open(self); theme = clean_line(theme, 80)
-    self.cw.store.log_event(self.id, "theme", {"from": self.theme, "to": theme}, theme=theme)
-    self.cw.store.close_turn(self.id); self._load(); self._new_turn()
+    self._commit(self.cw.store.log_event, self.id, "theme", {"from": self.theme, "to": theme}, turn=self.turn_id, close=True, theme=theme)
+    self._load(); self._new_turn()
 
 @patch
 def set_method(self:Session, method:str):
     "Change the method (base, pplm, rlhf, hybrid); remembered as the person's preference."
     _check_open(self); props = self.cw.proposers_for(self.person); method = str(method).strip().lower()
     if method not in props: raise CowriteError(f"unknown method {method!r}; choose from {', '.join(props)}")
-    self.cw.store.log_event(self.id, "method", {"from": self.method, "to": method}, method=method)
+    self._commit(self.cw.store.log_event, self.id, "method", {"from": self.method, "to": method}, turn=self.turn_id, close=True, method=method)
     self.cw.store.set_profile(self.person, method=method)
-    self.cw.store.close_turn(self.id); self._load(); self._new_turn()
+    self._load(); self._new_turn()
 
 # %% ../nbs/14_cowrite.ipynb #2bddb78c
 @patch
@@ -482,18 +516,22 @@ def to_markdown(self:Session) -> str:
 
 @patch
 def finish(self:Session) -> str:
-    "Finish the session; returns the poem's text."
-    if not self.finished: self.cw.store.log_event(self.id, "finish", {"lines": len(self.poem)}, finished=time.time()); self.cw.store.close_turn(self.id)
+    "Finish the session (one transaction, which also closes the open turn); returns the poem's text as stored."
+    self._load()
+    if not self.finished:
+        try: self.cw.store.log_event(self.id, "finish", {"lines": len(self.poem)}, finished=time.time())
+        except StoreConflict: pass          # another window finished it first: the same end
     self._load(); return self.to_text()
 
 @patch
 def export(self:Session, folder:str|Path) -> tuple[Path, Path]:
-    "Write the poem to `folder` as `<user>-<session>.txt` and `.md`; returns both paths."
+    "Write the poem as the store holds it (read after the last commit) to `folder` as `poem-<user>-<session>.txt` and `.md`."
+    self._load()
     folder = Path(folder).expanduser(); folder.mkdir(parents=True, exist_ok=True)
     stem = folder/f"poem-{slug(self.user)}-{self.id}"
     txt, md = stem.with_suffix(".txt"), stem.with_suffix(".md")
     txt.write_text(self.to_text(), encoding="utf-8"); md.write_text(self.to_markdown(), encoding="utf-8")
-    self.cw.store.log_event(self.id, "export", {"txt": str(txt), "md": str(md)})
+    self.cw.store.log_event(self.id, "export", {"txt": str(txt), "md": str(md), "lines": len(self.poem)})
     return txt, md
 
 # %% ../nbs/14_cowrite.ipynb #155bd8ff

@@ -12,8 +12,8 @@ from .core import cache_dir, get_logger
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'MIGRATIONS', 'SCHEMA_VERSION', 'StoreError', 'schema_version', 'migrate', 'connect', 'default_db', 'Store',
-           'check_name', 'slug', 'default_models_dir', 'person_dir', 'delete_person']
+__all__ = ['log', 'MIGRATIONS', 'SCHEMA_VERSION', 'ANY', 'StoreError', 'schema_version', 'migrate', 'connect', 'default_db',
+           'Store', 'check_name', 'StoreConflict', 'slug', 'default_models_dir', 'person_dir', 'delete_person']
 
 # %% ../nbs/13_store.ipynb #765810f2
 MIGRATIONS = {
@@ -76,12 +76,18 @@ def migrate(conn:sqlite3.Connection, # an autocommit connection (isolation_level
 def connect(path:str|Path, # the SQLite file
             upto:int=SCHEMA_VERSION, # migrate up to this version
            ) -> sqlite3.Connection:
-    "Open a feedback store in WAL mode with foreign keys on, migrated to the current schema."
-    path = Path(path).expanduser(); path.parent.mkdir(parents=True, exist_ok=True)
+    "Open a feedback store in WAL mode with foreign keys on, migrated to the current schema; a folder or a non-SQLite file is a `StoreError`."
+    path = Path(path).expanduser()
+    if path.is_dir(): raise StoreError(f"{path} is a folder, not a feedback store file")
+    path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=10.0, check_same_thread=False)
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL"); conn.execute("PRAGMA synchronous=FULL"); conn.execute("PRAGMA foreign_keys=ON")
-    migrate(conn, upto)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL"); conn.execute("PRAGMA synchronous=FULL"); conn.execute("PRAGMA foreign_keys=ON")
+        migrate(conn, upto)
+    except sqlite3.DatabaseError as e:
+        conn.close(); raise StoreError(f"{path} is not a feedback store (SQLite says: {e})") from None
+    except BaseException: conn.close(); raise
     return conn
 
 def default_db() -> Path:
@@ -140,7 +146,22 @@ def set_profile(self:Store, person:int, **kw):
     "Update keys of a person's profile."
     with self.tx() as c: c.execute("UPDATE people SET profile=? WHERE id=?", (_js({**self.profile(person), **kw}), person))
 
-# %% ../nbs/13_store.ipynb #f1c130bb
+# %% ../nbs/13_store.ipynb #8e63cf67
+class StoreConflict(StoreError):
+    "The state an action acts on has changed since it was read (another window answered the turn, finished the session, ...)."
+
+ANY = object()   # `turn=ANY`: the caller does not say which turn it saw, so none is checked
+
+def _expect(c, session:int, turn=ANY):
+    "Inside a transaction: refuse when `session` is finished or its open turn is not `turn` (the one the caller saw)."
+    row = c.execute("SELECT finished FROM sessions WHERE id=?", (session,)).fetchone()
+    if row is None: raise StoreError(f"no session {session} in this store")
+    if row[0] is not None: raise StoreConflict(f"session {session} is already finished (in another window?); nothing was changed")
+    if turn is ANY: return
+    open_ = c.execute("SELECT id FROM turns WHERE session_id=? AND closed IS NULL ORDER BY id DESC LIMIT 1", (session,)).fetchone()
+    if (open_[0] if open_ else None) != turn:
+        raise StoreConflict("the candidates you acted on were already answered (in another window?); nothing was changed")
+
 @patch
 def new_session(self:Store, person:int, theme:str, method:str, k:int, opening:str, settings:dict|None=None) -> int:
     "Start a session with its opening line; returns the session id."
@@ -150,12 +171,19 @@ def new_session(self:Store, person:int, theme:str, method:str, k:int, opening:st
         c.execute("INSERT INTO lines(session_id, text, source, created) VALUES(?,?,?,?)", (sid, opening, "opening", _now()))
     return sid
 
+# %% ../nbs/13_store.ipynb #f1c130bb
 @patch
-def open_turn(self:Store, session:int, theme:str, method:str, context:list[str], candidates:list[dict]) -> int:
-    "Close any open turn of `session`, then record a new turn and its candidates (dicts with text, score, settings, model, adapter, scorer)."
+def open_turn(self:Store, session:int, theme:str, method:str, context:list[str], candidates:list[dict],
+              poem:list[str]|None=None, # the poem the candidates continue: refused when the store's poem differs
+             ) -> int:
+    "Record a new turn and its candidates (dicts with text, score, settings, model, adapter, scorer); returns its id."
     t = _now()
     with self.tx() as c:
-        c.execute("UPDATE turns SET closed=? WHERE session_id=? AND closed IS NULL", (t, session))
+        _expect(c, session)
+        if poem is not None and [r[0] for r in c.execute("SELECT text FROM lines WHERE session_id=? AND undone IS NULL ORDER BY id", (session,))] != list(poem):
+            raise StoreConflict("the poem changed while these candidates were written (in another window?)")
+        open_ = c.execute("SELECT id FROM turns WHERE session_id=? AND closed IS NULL", (session,)).fetchone()
+        if open_ is not None: return open_[0]        # another window already offers candidates for this place: keep those
         tid = c.execute("INSERT INTO turns(session_id, theme, method, context, created) VALUES(?,?,?,?,?)",
                         (session, theme, method, _js(context), t)).lastrowid
         for i, d in enumerate(candidates):
@@ -165,16 +193,21 @@ def open_turn(self:Store, session:int, theme:str, method:str, context:list[str],
     return tid
 
 @patch
-def close_turn(self:Store, session:int, event:str|None=None, payload:dict|None=None):
-    "Close the open turn of `session` (if any), logging `event`."
+def close_turn(self:Store, session:int, event:str|None=None, payload:dict|None=None, turn=ANY):
+    "Close the open turn of `session` (if any; it must be `turn` when given), logging `event`."
     with self.tx() as c:
+        _expect(c, session, turn)
         c.execute("UPDATE turns SET closed=? WHERE session_id=? AND closed IS NULL", (_now(), session))
         if event: c.execute("INSERT INTO events(session_id, kind, payload, created) VALUES(?,?,?,?)", (session, event, _js(payload or {}), _now()))
 
 @patch
-def log_event(self:Store, session:int, kind:str, payload:dict|None=None, **updates):
-    "Record an event; `updates` (theme=, method=, finished=) change the session row in the same transaction."
+def log_event(self:Store, session:int, kind:str, payload:dict|None=None, turn=ANY,
+              close:bool=False, # also close the open turn (a finish always does)
+              **updates):
+    "Record an event on an unfinished session (an export may follow the finish); `updates` (theme=, method=, finished=) change the session row."
     with self.tx() as c:
+        if kind != "export": _expect(c, session, turn)
+        if close or "finished" in updates: c.execute("UPDATE turns SET closed=? WHERE session_id=? AND closed IS NULL", (_now(), session))
         c.execute("INSERT INTO events(session_id, kind, payload, created) VALUES(?,?,?,?)", (session, kind, _js(payload or {}), _now()))
         for col, v in updates.items():
             if col not in ("theme", "method", "finished"): raise StoreError(f"cannot update session column {col!r}")
@@ -183,24 +216,30 @@ def log_event(self:Store, session:int, kind:str, payload:dict|None=None, **updat
 # %% ../nbs/13_store.ipynb #db949a70
 @patch
 def rate(self:Store, candidate:int, rating:float) -> int:
-    "Store a 0-5 rating of a candidate."
+    "Store a 0-5 rating of a candidate on offer (its turn open, its session unfinished)."
     rating = float(rating)
     if not 0 <= rating <= 5: raise StoreError(f"rating {rating:g} is out of range; ratings are 0 to 5")
-    with self.tx() as c: return c.execute("INSERT INTO ratings(candidate_id, rating, created) VALUES(?,?,?)", (candidate, rating, _now())).lastrowid
+    with self.tx() as c:
+        row = c.execute("SELECT t.session_id, t.id FROM candidates c JOIN turns t ON t.id=c.turn_id WHERE c.id=?", (candidate,)).fetchone()
+        if row is None: raise StoreError(f"no candidate {candidate} in this store")
+        _expect(c, row[0], row[1])
+        return c.execute("INSERT INTO ratings(candidate_id, rating, created) VALUES(?,?,?)", (candidate, rating, _now())).lastrowid
 
 @patch
 def add_line(self:Store, session:int, text:str, source:str, turn:int|None=None, candidate:int|None=None) -> int:
-    "Append a line to the poem; a line answering a turn closes it."
+    "Append a line to the poem, answering `turn` (which must still be the open one) and closing it."
     t = _now()
     with self.tx() as c:
-        if turn is not None: c.execute("UPDATE turns SET closed=? WHERE id=? AND closed IS NULL", (t, turn))
+        _expect(c, session, turn)
+        if turn is not None: c.execute("UPDATE turns SET closed=? WHERE id=?", (t, turn))
         return c.execute("INSERT INTO lines(session_id, text, source, turn_id, candidate_id, created) VALUES(?,?,?,?,?,?)",
                          (session, text, source, turn, candidate, t)).lastrowid
 
 @patch
-def undo_line(self:Store, session:int) -> str|None:
+def undo_line(self:Store, session:int, turn=ANY) -> str|None:
     "Mark the last line undone (never the opening line); returns its text, or None when there is nothing to undo."
     with self.tx() as c:
+        _expect(c, session, turn)
         row = c.execute("SELECT id, text FROM lines WHERE session_id=? AND undone IS NULL AND source!='opening' "
                         "ORDER BY id DESC LIMIT 1", (session,)).fetchone()
         if row is None: return None
