@@ -4,23 +4,23 @@
 
 # %% ../nbs/15_cowrite_apps.ipynb #c71cfcf3
 from __future__ import annotations
-import argparse, html, sys
+import argparse, html, shlex, sys
 from pathlib import Path
 import ipywidgets as W
 import torch
 from fastcore.basics import patch
 from IPython.display import display
-from .core import get_logger
+from .core import ArgumentParser, UsageError, check_range, cli_main, get_logger
 from .models import load_lm, tiny_lm
 from .reward import Embedder, RewardConfig, RewardModel, TinyEmbedder, load_reward, train_bootstrap_reward
 from .sft import default_adapter_path, load_adapter
-from .store import Store, StoreError, check_name, delete_person
+from .store import SCHEMA_VERSION, Store, StoreError, check_name, delete_person
 from .cowrite import COWRITE_METHODS, CowriteConfig, CowriteError, Cowriter, Session, parse_rating
 
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'HELP', 'ALIASES', 'Terminal', 'load_cowriter', 'cowrite_cli', 'CowritePanel']
+__all__ = ['log', 'HELP', 'ALIASES', 'Terminal', 'load_cowriter', 'open_store', 'check_cli_args', 'cowrite_cli', 'CowritePanel']
 
 # %% ../nbs/15_cowrite_apps.ipynb #b23dd0a7
 HELP = """commands:
@@ -41,8 +41,11 @@ ALIASES = {"p": "pick", "r": "rate", "e": "edit", "w": "write", "m": "more", "u"
 
 class Terminal:
     "The terminal interface: reads commands from `inp`, writes to `out`, drives one Session."
-    def __init__(self, session:Session, inp=None, out=None, out_dir:str|Path="."):
+    def __init__(self, session:Session, inp=None, out=None, out_dir:str|Path=".",
+                 resume_args:list[str]=(), # options the resume hint must repeat besides --db (--models-dir, --model, ...)
+                ):
         self.s, self.inp, self.out, self.out_dir = session, inp or sys.stdin, out or sys.stdout, Path(out_dir)
+        self.resume_args = list(resume_args)
 
     def say(self, *lines:str):
         for l in lines: print(l, file=self.out)
@@ -60,12 +63,14 @@ class Terminal:
 def render(self:Terminal):
     s, cw = self.s, self.s.cw
     who = "your personal model" if s.reward.personal is not None else "the bootstrap model (rate lines to teach it your taste)"
-    self.say("", f"── {s.theme} · {s.method} · ranked by {who}; next update in {max(cw.ratings_until_update(s.person), 0)} rating(s) ──")
+    self.say("", f"── {s.theme} · {s.method} · ranked by {who}; next update in {max(cw.ratings_until_update(s.person), 0)} rating(s) ──",
+             f"   {s.what_runs()}")
     for l in s.poem: self.say(f"    {l}")
     if not s.candidates: self.say("  (no candidates this time: type 'more', or 'write' your own line)")
     for i, c in enumerate(s.candidates, 1):
         rated = f"   (rated {c.rating:g})" if c.rating is not None else ""
         self.say(f"  {i}. [{c.score:+.2f}] {c.text}{rated}")
+    if s.candidates: self.say("  [score] = how much the ranking model expects you to like the line (higher is better; it is not a rating)")
 
 # %% ../nbs/15_cowrite_apps.ipynb #6456cf8a
 def _num(text:str, what:str="candidate") -> int:
@@ -118,7 +123,7 @@ def handle(self:Terminal, line:str) -> bool:
     elif cmd == "undo": self.say(f"took back: {self.s.undo()}"); self.render()
     elif cmd in ("show", "ls"): self.render()
     elif cmd == "done":
-        txt, md = self.s.export(self.out_dir); self.s.finish()
+        self.s.finish(); txt, md = self.s.export(self.out_dir)     # the export is the stored poem, after the final commit
         self.say("", self.s.to_text().rstrip(), "", f"saved {txt} and {md}"); return False
     elif cmd == "quit": self.say(self.saved_message()); return False
     else: raise CowriteError(f"unknown command {cmd!r}; type 'help' for the list")
@@ -126,7 +131,9 @@ def handle(self:Terminal, line:str) -> bool:
 
 @patch
 def saved_message(self:Terminal) -> str:
-    return f"session {self.s.id} saved; continue it with: rp-cowrite --user {self.s.user!r} --resume"
+    "Where the session is, and the exact command that continues it (store, models folder and model included)."
+    cmd = ["rp-cowrite", "--user", self.s.user, "--resume", str(self.s.id), "--db", str(self.s.cw.store.path), *self.resume_args]
+    return f"session {self.s.id} saved; continue it with: {shlex.join(cmd)}"
 
 # %% ../nbs/15_cowrite_apps.ipynb #6b2a8b75
 @patch
@@ -170,7 +177,7 @@ def load_cowriter(db:str|Path|None=None,          # the store file (default: `de
 
 # %% ../nbs/15_cowrite_apps.ipynb #25d2e9eb
 def _cli_parser():
-    p = argparse.ArgumentParser(prog="rp-cowrite", description="Write a poem together with the model, which learns your taste as you rate its lines.",
+    p = ArgumentParser(prog="rp-cowrite", description="Write a poem together with the model, which learns your taste as you rate its lines.",
                                 epilog="example: rp-cowrite --user ann --theme ocean \"Upon the silent sea,\"")
     p.add_argument("opening", nargs="?", help="your opening line (a new session)")
     p.add_argument("--user", required=True, help="your name: your feedback and models are kept under it")
@@ -189,14 +196,40 @@ def _cli_parser():
     p.add_argument("--model", default=None, help="base LM (default: the embedded SmolLM2-135M)")
     p.add_argument("--reward", default=None, help="bootstrap reward model folder (default: the cached chapter-06 ranker)")
     p.add_argument("--device", default="auto")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)   # tests: tiny random LM and embedder
     return p
 
 # %% ../nbs/15_cowrite_apps.ipynb #6255f680
+def open_store(db:str|Path|None, # the --db value (None: `default_db()`)
+              ) -> Store:
+    "The feedback store named by `--db`; a folder, a file that is not a store, or a newer schema is a `UsageError`."
+    try: return Store(db)
+    except StoreError as e:
+        newer = "newer than this package" in str(e)
+        raise UsageError(f"--db {db if db is not None else '(default)'}: {e}",
+                         "upgrade reciprocal_poetry (pip install -U reciprocal_poetry), or give another --db" if newer else
+                         "give the path of a feedback store file (a new name creates one), e.g. --db poems.sqlite") from None
+
+def check_cli_args(a):
+    "Check rp-cowrite's options before anything loads; raises `UsageError`."
+    try: check_name(a.user)
+    except StoreError as e: raise UsageError(f"--user: {e}", "e.g. --user ann") from None
+    check_range("--k", a.k, 1, integer=True); check_range("--update-every", a.update_every, 1, integer=True)
+    if a.reward is not None:
+        r = Path(a.reward).expanduser()
+        if not r.is_dir(): raise UsageError(f"--reward {a.reward}: no such folder", "give a folder saved by RewardModel.save, or leave --reward out for the cached ranker")
+        if not ((r/"reward.json").exists() or (r/"ensemble.json").exists()):
+            raise UsageError(f"--reward {a.reward}: not a saved reward model (no reward.json)", "give a folder saved by RewardModel.save")
+    if a.models_dir is not None and Path(a.models_dir).expanduser().exists() and not Path(a.models_dir).expanduser().is_dir():
+        raise UsageError(f"--models-dir {a.models_dir}: is a file", "give a folder (it is created when missing)")
+    if a.out and Path(a.out).expanduser().exists() and not Path(a.out).expanduser().is_dir():
+        raise UsageError(f"--out {a.out}: is a file", "give a folder for the exported poem")
+
 def _data_command(a, out) -> int|None:
     "Run --list / --export-data / --delete-user against the store alone; None when none was asked for."
     if not (a.list or a.export_data or a.delete_user): return None
-    with Store(a.db) as st:
+    with open_store(a.db) as st:
         try: pid = st.person_id(a.user, create=False)
         except StoreError as e: print(f"! {e}", file=out); return 1
         if a.list:
@@ -210,21 +243,22 @@ def _data_command(a, out) -> int|None:
             delete_person(st, a.user, a.models_dir); print(f"deleted {a.user}", file=out)
     return 0
 
+@cli_main("rp-cowrite")
 def cowrite_cli(argv:list[str]|None=None):
     "Console script `rp-cowrite`: co-write a poem in the terminal."
     a, out = _cli_parser().parse_args(argv), sys.stdout
-    try: check_name(a.user)
-    except StoreError as e: print(f"! {e}", file=out); sys.exit(2)
+    check_cli_args(a)
     if (rc := _data_command(a, out)) is not None: sys.exit(rc)
     if a.resume is None and not (a.theme and a.opening):
-        print("! a new session needs --theme and an opening line, e.g. rp-cowrite --user ann --theme ocean \"Upon the silent sea,\"; "
-              "or continue one with --resume", file=out); sys.exit(2)
-    try: cfg = CowriteConfig(k=a.k, update_every=a.update_every)
-    except ValueError as e: print(f"! {e}", file=out); sys.exit(2)
-    cw = load_cowriter(a.db, a.models_dir, a.model, a.reward, a.device, a.tiny, cfg)
+        raise UsageError("a new session needs --theme and an opening line",
+                         'e.g. rp-cowrite --user ann --theme ocean "Upon the silent sea,"; or continue one with --resume')
+    open_store(a.db).close()                                  # a bad --db is reported before any model loads
+    cw = load_cowriter(a.db, a.models_dir, a.model, a.reward, a.device, a.tiny, CowriteConfig(k=a.k, update_every=a.update_every))
     try: s = cw.resume(a.user, a.resume or None) if a.resume is not None else cw.start(a.user, a.theme, a.opening, a.method)
     except (CowriteError, StoreError) as e: print(f"! {e}", file=out); sys.exit(1)
-    sys.exit(Terminal(s, out=out, out_dir=a.out).run())
+    extra = [x for opt, v in [("--models-dir", a.models_dir), ("--model", a.model), ("--reward", a.reward)] if v for x in (opt, str(v))]
+    extra += ["--tiny"] * a.tiny + (["--device", a.device] if a.device != "auto" else []) + (["--out", a.out] if a.out != "." else [])
+    sys.exit(Terminal(s, out=out, out_dir=a.out, resume_args=extra).run())
 
 # %% ../nbs/15_cowrite_apps.ipynb #91d6c47f
 class CowritePanel:
@@ -298,5 +332,5 @@ def write_line(self:CowritePanel):
 
 @patch
 def finish_and_export(self:CowritePanel):
-    txt, md = self.s.export(self.out_dir); self.s.finish()
+    self.s.finish(); txt, md = self.s.export(self.out_dir)
     self.message.value = f"saved {txt} and {md}"

@@ -6,12 +6,12 @@
 from __future__ import annotations
 import argparse, sys, time
 from pathlib import Path
-from .core import sha256_file
+from .core import ArgumentParser, check_range, cli_main, sha256_file
 from .preference import DPOConfig, train_dpo
 from .sft import LoraSFTConfig, save_adapter, train_on_preferred
 from .store import Store, StoreError, person_dir
 from .cowrite import CowriteConfig, CowriteError, Cowriter
-from .cowrite_apps import load_cowriter
+from .cowrite_apps import load_cowriter, open_store
 
 # %% auto #0
 __all__ = ['adapter_identity', 'personalize', 'personalize_cli']
@@ -44,7 +44,7 @@ def personalize(cw:Cowriter, user:str,
     if dpo and triples:
         policy, h = train_dpo(policy, triples, dpo_cfg or DPOConfig.preset("cpu"), progress=progress)
         record["dpo"] = {"steps": h["steps"], "train_seconds": h["train_seconds"], "final": h["final"]}
-    folder = person_dir(cw.store, cw.models_dir, person)/"adapter"
+    folder = person_dir(cw.store, cw.models_dir, person)/"adapter"/f"{cw.store.n_ratings(person):05d}-{time.time_ns()}"   # a new folder per training run
     path = save_adapter(policy, folder, metrics={"personalize": record})
     record["seconds"] = time.perf_counter() - t0
     cw.store.register_model(person, "adapter", path, adapter_identity(path), cw.store.n_ratings(person), len(triples), record["seconds"], record)
@@ -52,24 +52,28 @@ def personalize(cw:Cowriter, user:str,
     return {**record, "path": str(path)}
 
 # %% ../nbs/16_personalize.ipynb #fa3b9731
+@cli_main("rp-personalize")
 def personalize_cli(argv:list[str]|None=None):
     "Console script `rp-personalize`: train a person's LoRA adapter (SFT + DPO) from their co-writing feedback."
-    p = argparse.ArgumentParser(prog="rp-personalize", description=personalize_cli.__doc__)
+    p = ArgumentParser(prog="rp-personalize", description=personalize_cli.__doc__)
     p.add_argument("--user", required=True, help="whose feedback to learn from")
     p.add_argument("--threshold", type=float, default=4.0, help="ratings at or above this are liked lines (SFT)")
     p.add_argument("--no-dpo", action="store_true", help="skip the DPO step")
     p.add_argument("--max-steps", type=int, default=None, help="cap on optimizer steps of each step")
     p.add_argument("--db", default=None); p.add_argument("--models-dir", default=None)
     p.add_argument("--model", default=None); p.add_argument("--reward", default=None); p.add_argument("--device", default="auto")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
+    check_range("--threshold", a.threshold, 0, 5)
+    if a.max_steps is not None: check_range("--max-steps", a.max_steps, 1, integer=True)
     if a.tiny:
         sft_cfg = LoraSFTConfig(r=4, alpha=8, max_steps=a.max_steps or 2, batch_size=4, max_tokens=192, prompt_format="chat", patience=None)
         dpo_cfg = DPOConfig(max_steps=a.max_steps or 2, batch_size=4, grad_accum=1, max_length=96, max_prompt_length=64)
     else:
         sft_cfg = LoraSFTConfig.preset("cpu", max_steps=a.max_steps, epochs=3, prompt_format="chat", patience=None)
         dpo_cfg = DPOConfig.preset("cpu", max_steps=a.max_steps)
-    with Store(a.db) as st:
+    with open_store(a.db) as st:
         try: st.person_id(a.user, create=False)
         except StoreError as e: print(f"! {e}"); sys.exit(1)
     cw = load_cowriter(a.db, a.models_dir, a.model, a.reward, a.device, a.tiny)
