@@ -208,7 +208,9 @@ EMBEDDED_SKIPPED = {"en.test": "a two-line test fixture", "en.alliteration": "fr
 class CorpusError(ValueError):
     "A corpus or prompt file that cannot be read as poems; the message names the file, the problem and the fix."
 
-def _read_text(path:str|Path) -> str:
+def _read_text(path:str|Path, # the file
+               holds:str="poems", # what the file should hold, for the fix in the message
+              ) -> str:
     "The UTF-8 text of a file that must exist, be a file, and not be empty."
     path = Path(path)
     if not path.exists():
@@ -216,7 +218,7 @@ def _read_text(path:str|Path) -> str:
                           "or call load_corpus() without a path for the embedded corpus.")
     if path.is_dir(): raise CorpusError(f"{path}: is a directory, but a file is needed here. Fix: pass one file inside it.")
     data = path.read_bytes()
-    if not data.strip(): raise CorpusError(f"{path}: is empty. Fix: write poems into it, or pass another file.")
+    if not data.strip(): raise CorpusError(f"{path}: is empty. Fix: write {holds} into it, or pass another file.")
     try: return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise CorpusError(f"{path}: is not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}). "
@@ -458,7 +460,7 @@ def load_prompts(path:str|Path, # a text file, one prompt per line
                 ) -> list[Prompt]:
     "A user's prompts, one per line of a UTF-8 text file, skipping blank lines and `#` comments."
     path = Path(path)
-    lines = normalise_chars(_read_text(path)).splitlines()
+    lines = normalise_chars(_read_text(path, "opening lines (one prompt per line)")).splitlines()
     prompts = [Prompt(_unescape(l), source=path.stem) for l in lines if l.strip() and not l.lstrip().startswith("#")]
     if not prompts: raise CorpusError(f"{path}: no prompts (every line is blank or a # comment). Fix: write one prompt per line.")
     return prompts
