@@ -12,6 +12,7 @@ from .core import get_logger
 from .models import LM, load_lm, tiny_lm
 from .generate import GenConfig, Sample, generate
 from . import pplm as P
+from .discriminator import default_discriminator
 
 log = get_logger(__name__)
 
@@ -30,7 +31,7 @@ class Resources:
     judge: object|None = None       # held-out judge reward model: scores only, never reranks
     embedder: object|None = None    # sentence embedder (`.embed(texts)`) for theme similarity
     theme: str|None = None          # theme name, word-list file or discriminator class for PPLM
-    discriminator: object|None = None # a trained discriminator attribute source (see 04_pplm), optional
+    discriminator: object|None = None # a trained discriminator attribute source (see 04a_discriminator), optional
     cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -57,7 +58,7 @@ def theme_attribute(res:Resources, lm:LM, attribute:str="bow"):
         if attribute in ("bow", "wbow"):
             res.cache[key] = P.BowAttribute(theme, lm.tokenizer, weights="inverse_frequency" if attribute == "wbow" else None)
         elif attribute == "discrim":
-            disc = res.discriminator or P.default_discriminator(lm)
+            disc = res.discriminator or default_discriminator(lm)
             res.cache[key] = disc.attribute(theme)
         else: raise ValueError(f"unknown attribute '{attribute}'; use 'bow', 'wbow' or 'discrim'")
     return res.cache[key]
