@@ -75,7 +75,7 @@ def main(argv=None):
     p.add_argument("--batch", type=int, default=30); p.add_argument("--sets", default="poets,era")
     p.add_argument("--out", default="bench/results/discriminator.json")
     args = p.parse_args(argv)
-    t_start = time.perf_counter(); torch.set_num_threads(max(1, os.cpu_count() or 1))
+    t_start = time.perf_counter()
     lm = load_lm(device="cpu"); enc = minilm_encoder()
     say = lambda m: print(f"[{time.perf_counter() - t_start:6.0f}s] {m}", flush=True)
     say("models loaded")
