@@ -17,6 +17,7 @@ from .sft import (ADAPTER_META, AdapterError, LoraSFTConfig, check_adapter, defa
                                    load_or_train_default_adapter, save_adapter, train_lora)
 from .reward import FORMAT as REWARD_FORMAT, Embedder, TinyEmbedder, default_bootstrap_reward, load_reward, train_bootstrap_reward
 from .preference import load_dpo_adapter
+from .discriminator import default_discriminator
 
 log = get_logger(__name__)
 
@@ -38,7 +39,7 @@ class Resources:
     judge: object|None = None       # held-out judge reward model: scores only, never reranks
     embedder: object|None = None    # sentence embedder (`.embed(texts)`) for theme similarity
     theme: str|None = None          # theme name, word-list file or discriminator class for PPLM
-    discriminator: object|None = None # a trained discriminator attribute source (see 04_pplm), optional
+    discriminator: object|None = None # a trained discriminator attribute source (see 04a_discriminator), optional
     specs: dict = field(default_factory=dict)   # what `load_resources` was asked for (model, adapters, reward models, as given)
     sources: dict = field(default_factory=dict) # what it loaded for each: path, sha256 of the weights, base model trained on / loaded onto
     cache: dict = field(default_factory=dict, repr=False)
@@ -67,7 +68,7 @@ def theme_attribute(res:Resources, lm:LM, attribute:str="bow"):
         if attribute in ("bow", "wbow"):
             res.cache[key] = P.BowAttribute(theme, lm.tokenizer, weights="inverse_frequency" if attribute == "wbow" else None)
         elif attribute == "discrim":
-            disc = res.discriminator or P.default_discriminator(lm)
+            disc = res.discriminator or default_discriminator(lm)
             res.cache[key] = disc.attribute(theme)
         else: raise ValueError(f"unknown attribute '{attribute}'; use 'bow', 'wbow' or 'discrim'")
     return res.cache[key]

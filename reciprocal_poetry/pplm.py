@@ -4,14 +4,14 @@
 
 # %% ../nbs/04_pplm.ipynb #d9d44d5e
 from __future__ import annotations
-import csv, math, os, re, time, warnings
+import math, os, re, time, warnings
 from dataclasses import dataclass, asdict, field, replace, fields
 from pathlib import Path
 from typing import Callable
 import torch
 import torch.nn.functional as F
 from transformers.cache_utils import DynamicCache, DynamicLayer
-from .core import cache_dir, get_logger
+from .core import UsageError, cache_dir, check_range, get_logger
 from .models import LM, load_lm, tiny_lm
 from .generate import (GenConfig, Sample, cache_over, clean_poem, encode_prompts, generate, newline_table,
                                         next_tokens, row_generators, stop_ids)
@@ -19,11 +19,9 @@ from .generate import (GenConfig, Sample, cache_over, clean_poem, encode_prompts
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'PPLM_PRESETS', 'THEMES', 'SMALL', 'DEFAULT_POETS', 'PPLMConfig', 'pplm_bow_dir', 'known_bows', 'load_bow',
-           'entry_token_ids', 'inverse_frequency_weights', 'Attribute', 'BowAttribute', 'prefill', 'decode_state',
-           'window_weights', 'perturb_past', 'fuse_logits', 'pplm_sample_batch', 'pplm_generate', 'logit_bias_hook',
-           'load_labelled', 'text_features', 'Discriminator', 'train_discriminator', 'DiscriminatorAttribute',
-           'poet_passages', 'default_discriminator']
+__all__ = ['log', 'PPLM_PRESETS', 'THEMES', 'SMALL', 'PPLMConfig', 'pplm_bow_dir', 'known_bows', 'load_bow', 'entry_token_ids',
+           'inverse_frequency_weights', 'Attribute', 'BowAttribute', 'prefill', 'decode_state', 'window_weights',
+           'perturb_past', 'fuse_logits', 'pplm_sample_batch', 'pplm_generate', 'logit_bias_hook']
 
 # %% ../nbs/04_pplm.ipynb #e5aa7c0b
 @dataclass
@@ -42,6 +40,16 @@ class PPLMConfig:
     top_k: int|None = 10        # sampling top-k of the fused distribution (None: take GenConfig's)
     temperature: float|None = 1.0 # sampling temperature (None: take GenConfig's)
     carry_history: bool = True  # next history computed from the perturbed one (paper, reference); False: perturb the clean history afresh each step
+
+    def __post_init__(self):
+        for f, lo, hi, whole, note in [("step_size", 0, None, False, "0 = no steering"), ("num_iterations", 0, None, True, "0 = no steering"),
+                                       ("window_length", 0, None, True, "0 = the whole history"), ("gamma", 0, None, False, ""),
+                                       ("gm_scale", 0, 1, False, "0 = unperturbed model, 1 = perturbed only"), ("kl_scale", 0, None, False, ""),
+                                       ("grad_length", 0, None, True, ""), ("horizon_length", 0, None, True, "")]:
+            check_range(f"PPLMConfig.{f}", getattr(self, f), lo, hi, integer=whole, note=note)
+        if self.top_k is not None: check_range("PPLMConfig.top_k", self.top_k, 0, None, integer=True, note="0 = off")
+        if self.temperature is not None: check_range("PPLMConfig.temperature", self.temperature, 0, None, lo_open=True)
+        if self.window_from not in ("start", "end"): raise UsageError(f"PPLMConfig.window_from = {self.window_from!r}", "use 'start' or 'end'")
 
 PPLM_PRESETS = {
     "reference": PPLMConfig(),
@@ -154,6 +162,7 @@ class Attribute:
     "What PPLM steers toward: a per-row loss on the next-token logits (and, for discriminators, hidden states)."
     needs_hidden: bool = False      # loss reads the last hidden state and runs the LM on the expected next embedding
     running_grad_norm: bool = True  # reference: BoW normalises by the running max of gradient norms
+    hidden_layer: int = -1          # which of the LM's hidden_states the loss reads (index; -1 = last)
     def loss(self, logits:torch.Tensor, state:dict|None=None) -> torch.Tensor: raise NotImplementedError
     def describe(self) -> dict: return {"kind": type(self).__name__}
     def check(self, lm:LM): "Raise if the attribute cannot steer `lm`."
@@ -218,12 +227,12 @@ def _as_cache(keys:list[torch.Tensor], values:list[torch.Tensor]) -> DynamicCach
     "A fresh cache over per-layer keys/values, without copying (the forward appends by concatenation); None when empty."
     return cache_over(keys, values) if keys else None
 
-def _step(lm:LM, x:torch.Tensor|None, keys, values, mask, pos, hidden:bool=False, embeds=None):
-    "One decoding step from token `x` (B,) or `embeds` (B, 1, d): logits (B, V), last hidden (B, d) or None, new keys, values."
+def _step(lm:LM, x:torch.Tensor|None, keys, values, mask, pos, hidden:bool=False, embeds=None, layer:int=-1):
+    "One decoding step from token `x` (B,) or `embeds` (B, 1, d): logits (B, V), hidden state `layer` (B, d) or None, new keys, values."
     inp = dict(inputs_embeds=embeds) if embeds is not None else dict(input_ids=x[:, None])
     out = lm.model(**inp, attention_mask=mask, position_ids=pos, cache=_as_cache(keys, values), use_cache=True,
                    logits_to_keep=1, output_hidden_states=hidden)
-    return (out.logits[:, -1], out.hidden_states[-1][:, -1] if hidden else None,
+    return (out.logits[:, -1], out.hidden_states[layer][:, -1] if hidden else None,
             [l.keys for l in out.cache.layers], [l.values for l in out.cache.layers])
 
 @torch.no_grad()
@@ -286,7 +295,7 @@ def perturb_past(lm:LM,
             else:
                 lK = (K if dK is None else K + dK).detach().requires_grad_()   # leaves: grad wrt them = grad wrt the perturbation
                 lV = (V if dV is None else V + dV).detach().requires_grad_()
-                logits, hid, _, _ = _step(lm, x, list(lK.unbind(0)), list(lV.unbind(0)), mask, pos, hidden=attribute.needs_hidden)
+                logits, hid, _, _ = _step(lm, x, list(lK.unbind(0)), list(lV.unbind(0)), mask, pos, hidden=attribute.needs_hidden, layer=attribute.hidden_layer)
             per_row = attribute.loss(logits, {**(state or {}), "hidden": None if hid is None else hid.detach()})
             if cfg.kl_scale > 0:
                 logp = logits.float().log_softmax(-1)
@@ -340,11 +349,11 @@ def pplm_sample_batch(lm:LM, input_ids:torch.Tensor, attention_mask:torch.Tensor
         first = None
         if steer and not cfg.carry_history:                                   # unperturbed forward = iteration 0
             lK, lV = torch.stack(ck).requires_grad_(), torch.stack(cv).requires_grad_()   # (L, B, H, T, D) leaves
-            with torch.enable_grad(): u_logits, u_hid, nk, nv = _step(lm, x, list(lK.unbind(0)), list(lV.unbind(0)), mask, pos, hidden=hid)
+            with torch.enable_grad(): u_logits, u_hid, nk, nv = _step(lm, x, list(lK.unbind(0)), list(lV.unbind(0)), mask, pos, hidden=hid, layer=attribute.hidden_layer)
             first = (u_logits, u_hid, lK, lV)
             unpert, nk, nv = u_logits.detach(), [k.detach() for k in nk], [v.detach() for v in nv]
             u_hid = None if u_hid is None else u_hid.detach()
-        else: unpert, u_hid, nk, nv = _step(lm, x, ck, cv, mask, pos, hidden=hid)
+        else: unpert, u_hid, nk, nv = _step(lm, x, ck, cv, mask, pos, hidden=hid, layer=attribute.hidden_layer)
         if steer:
             state = decode_state(lm, nk, nv, mask, pos, acc, count, cfg) if hid else None
             base_k, base_v = (pk, pv) if cfg.carry_history and pk is not None else (ck, cv)
@@ -425,218 +434,3 @@ def logit_bias_hook(attribute:Attribute, # a bag of words (the step needs only t
             g, = torch.autograd.grad(attribute.loss(z).sum(), z)
         return logits - strength * g
     return hook
-
-# %% ../nbs/04_pplm.ipynb #f9274d67
-def load_labelled(path:str|Path,
-                  text_col:str|int="text",  # column name, or 0-based index
-                  label_col:str|int="label",
-                  header:bool|None=None,    # None: CSV always; TSV when columns are named, else sniffed
-                  delimiter:str|None=None,  # None: tab for .tsv/.tab (or tab-separated .txt), else comma
-                 ) -> tuple[list[str], list[str]]:
-    "(texts, labels) from a CSV/TSV file; labels as strings."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"labelled data file {path} not found")
-    raw = path.read_text(encoding="utf-8")
-    if delimiter is None:
-        delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") or (path.suffix.lower() != ".csv" and "\t" in raw.split("\n", 1)[0]) else ","
-    rows = [r for r in csv.reader(raw.splitlines(), delimiter=delimiter) if any(c.strip() for c in r)]
-    if not rows: raise ValueError(f"{path}: no rows")
-    if header is None:
-        header = delimiter == "," or isinstance(text_col, str) or isinstance(label_col, str) or csv.Sniffer().has_header("\n".join(raw.splitlines()[:20]))
-    names = [c.strip() for c in rows[0]] if header else []
-    def index(col, what):
-        if isinstance(col, str):
-            if not header: raise ValueError(f"{path}: {what} column '{col}' given by name but the file has no header; pass its 0-based index")
-            if col not in names: raise ValueError(f"{path}: no {what} column '{col}'; columns are {names}")
-            return names.index(col)
-        return col
-    ti, li = index(text_col, "text"), index(label_col, "label")
-    body = rows[1:] if header else rows
-    texts, labels = [], []
-    for n, r in enumerate(body, 2 if header else 1):
-        if max(ti, li) >= len(r): raise ValueError(f"{path}, row {n}: {len(r)} columns, need index {max(ti, li)}")
-        texts.append(r[ti].replace("\\n", "\n")); labels.append(r[li].strip())
-    if not texts: raise ValueError(f"{path}: a header but no data rows")
-    return texts, labels
-
-# %% ../nbs/04_pplm.ipynb #8fdd34aa
-@torch.no_grad()
-def text_features(lm:LM, texts:list[str],
-                  batch_size:int=16,
-                  max_tokens:int=128,  # texts are cut to their first max_tokens tokens
-                 ) -> torch.Tensor:
-    "(N, d) masked mean of the LM's last hidden state over each text (plain text, no chat template)."
-    enc = lm.tokenizer(texts, add_special_tokens=False, truncation=True, max_length=max_tokens)["input_ids"]
-    order = sorted(range(len(texts)), key=lambda i: len(enc[i]))
-    out = torch.zeros(len(texts), lm.model.config.hidden_size)
-    for s in range(0, len(order), batch_size):
-        idx = order[s:s + batch_size]
-        T = max(1, max(len(enc[i]) for i in idx))
-        ids = torch.full((len(idx), T), lm.tokenizer.pad_token_id, dtype=torch.long)
-        mask = torch.zeros((len(idx), T), dtype=torch.long)
-        for r, i in enumerate(idx):
-            if enc[i]: ids[r, T - len(enc[i]):] = torch.tensor(enc[i]); mask[r, T - len(enc[i]):] = 1
-        ids, mask = ids.to(lm.device), mask.to(lm.device)
-        h = lm.model(input_ids=ids, attention_mask=mask, position_ids=(mask.cumsum(-1) - 1).clamp(min=0),
-                     output_hidden_states=True, logits_to_keep=1).hidden_states[-1].float()   # (b, T, d)
-        m = mask[..., None].float()
-        out[idx] = ((h * m).sum(1) / m.sum(1).clamp(min=1)).cpu()
-    return out
-
-class Discriminator(torch.nn.Module):
-    "A linear head on the masked mean of an LM's last hidden state, with its class labels and the LM it reads."
-    def __init__(self, d_model:int, labels:list[str], lm_name:str="", lm_fingerprint:str="", report:dict|None=None):
-        super().__init__()
-        self.head = torch.nn.Linear(d_model, len(labels))
-        self.labels, self.lm_name, self.lm_fingerprint, self.report = [str(l) for l in labels], lm_name, lm_fingerprint, report or {}
-    def forward(self, feats:torch.Tensor) -> torch.Tensor: return self.head(feats.to(self.head.weight.dtype))  # (B, C)
-    def label_id(self, label:str|int) -> int:
-        "Index of a class label (integer labels are matched as strings)."
-        if str(label) not in self.labels: raise ValueError(f"class label {label!r} is not in this discriminator; its classes are {self.labels}")
-        return self.labels.index(str(label))
-    def check_lm(self, lm:LM):
-        "Raise unless `lm` is the model this head was trained on."
-        fp = _fingerprint(lm)
-        if self.lm_fingerprint and fp != self.lm_fingerprint:
-            raise ValueError(f"this discriminator was trained on LM '{self.lm_name}' (fingerprint {self.lm_fingerprint}), but the given LM is "
-                             f"'{lm.name}' ({fp}); its head reads that model's hidden states. Train one for this LM with train_discriminator(lm, ...)")
-    @torch.no_grad()
-    def predict_proba(self, lm:LM, texts:list[str]) -> torch.Tensor:
-        "(N, C) class probabilities of texts."
-        self.check_lm(lm)
-        return self(text_features(lm, texts)).softmax(-1)
-    def attribute(self, label:str|int, lm:LM|None=None) -> "DiscriminatorAttribute":
-        "The PPLM attribute that steers toward class `label`."
-        return DiscriminatorAttribute(self, label, lm)
-    def save(self, path:str|Path) -> Path:
-        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-        torch.save({"head": self.head.state_dict(), "labels": self.labels, "lm_name": self.lm_name,
-                    "lm_fingerprint": self.lm_fingerprint, "report": self.report}, path)
-        return path
-    @classmethod
-    def load(cls, path:str|Path, lm:LM|None=None) -> "Discriminator":
-        "A saved discriminator; with `lm`, refuse it unless it was trained on that LM."
-        path = Path(path)
-        if not path.is_file(): raise FileNotFoundError(f"discriminator file {path} not found")
-        d = torch.load(path, weights_only=True, map_location="cpu")
-        disc = cls(d["head"]["weight"].shape[1], d["labels"], d["lm_name"], d["lm_fingerprint"], d["report"])
-        disc.head.load_state_dict(d["head"]); disc.requires_grad_(False).eval()
-        if lm is not None: disc.check_lm(lm); disc.to(lm.device)
-        return disc
-
-_FP: dict = {}
-def _fingerprint(lm:LM) -> str:
-    "`lm.fingerprint`, computed once per model object."
-    key = id(lm.model)
-    if key not in _FP: _FP[key] = lm.fingerprint
-    return _FP[key]
-
-# %% ../nbs/04_pplm.ipynb #2ac24f4a
-def _pairs(data, text_col, label_col, header) -> tuple[list[str], list[str]]:
-    if isinstance(data, (str, Path)): return load_labelled(data, text_col, label_col, header)
-    data = list(data)
-    return [str(t) for t, _ in data], [str(l) for _, l in data]
-
-def train_discriminator(lm:LM,
-                        data,                        # a CSV/TSV file, or (text, label) pairs
-                        text_col:str|int="text", label_col:str|int="label", header:bool|None=None,
-                        val:float=0.2,               # held-out share (stratified), unless val_data is given
-                        val_data=None,               # a separate held-out file or pairs
-                        steps:int=400, lr:float=0.01, weight_decay:float=0.01,
-                        seed:int=0, batch_size:int=16, max_tokens:int=128,
-                       ) -> Discriminator:
-    "Fit a linear head on frozen mean hidden states; `.report` has held-out accuracy and the majority baseline."
-    t0 = time.perf_counter()
-    texts, labels = _pairs(data, text_col, label_col, header)
-    g = torch.Generator().manual_seed(seed)
-    if val_data is not None: vt, vl = _pairs(val_data, text_col, label_col, header)
-    else:
-        by: dict[str, list[int]] = {}
-        for i, l in enumerate(labels): by.setdefault(l, []).append(i)
-        held = set()
-        for l, idx in by.items():
-            k = int(round(val * len(idx))) if len(idx) > 1 else 0
-            held |= {idx[j] for j in torch.randperm(len(idx), generator=g)[:k].tolist()}
-        vt, vl = [texts[i] for i in sorted(held)], [labels[i] for i in sorted(held)]
-        texts, labels = [t for i, t in enumerate(texts) if i not in held], [l for i, l in enumerate(labels) if i not in held]
-    classes = sorted(set(labels), key=lambda c: (not c.lstrip("-").isdigit(), int(c) if c.lstrip("-").isdigit() else 0, c))
-    if len(classes) < 2: raise ValueError(f"need at least two classes to train a discriminator, found {classes}")
-    y = torch.tensor([classes.index(l) for l in labels])
-    X = text_features(lm, texts, batch_size, max_tokens)
-    mu, sd = X.mean(0), X.std(0) + 1e-6
-    disc = Discriminator(X.shape[1], classes, lm.name, _fingerprint(lm))
-    torch.manual_seed(seed); lin = torch.nn.Linear(X.shape[1], len(classes))
-    w = len(y) / (len(classes) * torch.bincount(y, minlength=len(classes)).clamp(min=1).float())   # class-balanced
-    opt = torch.optim.Adam(lin.parameters(), lr=lr, weight_decay=weight_decay)
-    Z = (X - mu) / sd
-    for _ in range(steps):
-        opt.zero_grad(); F.cross_entropy(lin(Z), y, weight=w).backward(); opt.step()
-    with torch.no_grad():                                                      # fold the standardisation into the head
-        disc.head.weight.copy_(lin.weight / sd); disc.head.bias.copy_(lin.bias - (lin.weight * mu / sd).sum(1))
-    disc.requires_grad_(False).eval()
-    acc = lambda Xs, ys: float((disc(Xs).argmax(-1) == ys).float().mean()) if len(ys) else float("nan")
-    keep = [i for i, l in enumerate(vl) if l in classes]
-    Xv = text_features(lm, [vt[i] for i in keep], batch_size, max_tokens) if keep else torch.zeros(0, X.shape[1])
-    yv = torch.tensor([classes.index(vl[i]) for i in keep], dtype=torch.long)
-    pred = disc(Xv).argmax(-1) if keep else yv
-    disc.report = {"val_accuracy": acc(Xv, yv), "train_accuracy": acc(X, y),
-                   "majority_baseline": float(torch.bincount(yv, minlength=len(classes)).max() / max(1, len(yv))),
-                   "n_train": len(y), "n_val": len(yv), "classes": classes,
-                   "val_accuracy_per_class": {c: float((pred[yv == k] == k).float().mean()) if (yv == k).any() else float("nan") for k, c in enumerate(classes)},
-                   "seconds": round(time.perf_counter() - t0, 1)}
-    return disc.to(lm.device)
-
-# %% ../nbs/04_pplm.ipynb #9dd18f77
-class DiscriminatorAttribute(Attribute):
-    "Steer toward class `label` of a discriminator trained on this LM."
-    needs_hidden, running_grad_norm = True, False
-    def __init__(self, discriminator:Discriminator, label:str|int,
-                 lm:LM|None=None):  # checked now if given; `pplm_generate` checks the LM it steers in any case
-        if lm is not None: discriminator.check_lm(lm); discriminator.to(lm.device)
-        self.disc, self.label, self.target = discriminator, str(label), discriminator.label_id(label)
-    def loss(self, logits, state=None):
-        if not state or state.get("lm") is None: raise ValueError("a discriminator loss needs the decoding state; use it through pplm_generate")
-        E = state["embed"]
-        p, keys, values, mask, pos = logits.float().softmax(-1), state["keys"], state["values"], state["mask"], state["pos"]
-        total = state["acc"] + state["hidden"].float()                       # (B, d)
-        H = state.get("horizon", 1)
-        for j in range(H):
-            e = (p.to(E.dtype) @ E)[:, None]                                   # (B, 1, d) expected next embedding
-            lg, hh, keys, values = _step(state["lm"], None, keys, values, mask, pos, hidden=True, embeds=e)
-            total = total + hh.float()
-            p, mask, pos = lg.float().softmax(-1), torch.cat([mask, torch.ones_like(mask[:, :1])], 1), pos + 1
-        feats = total / (state["count"] + 1 + H)[:, None]
-        return F.cross_entropy(self.disc(feats), torch.full((len(feats),), self.target, device=feats.device), reduction="none")
-    def check(self, lm:LM): self.disc.check_lm(lm)
-    def describe(self) -> dict: return {"kind": "discriminator", "label": self.label, "classes": self.disc.labels, "lm": self.disc.lm_name}
-
-# %% ../nbs/04_pplm.ipynb #0dc5ebca
-DEFAULT_POETS = ("Shakespeare", "Milton", "Hopkins", "Yeats")
-
-def poet_passages(poems:list, authors=DEFAULT_POETS, lines:int=4, per_author:int=150, seed:int=0) -> list[tuple[str, str]]:
-    "(passage, author) pairs: consecutive `lines`-line passages, at most `per_author` per poet, shuffled."
-    import random
-    rng, out = random.Random(seed), []
-    for a in authors:
-        chunks = ["\n".join(p.lines[i:i + lines]) for p in poems if p.author == a for i in range(0, len(p.lines) - lines + 1, lines)]
-        rng.shuffle(chunks); out += [(c, a) for c in chunks[:per_author]]
-    rng.shuffle(out)
-    return out
-
-def default_discriminator(lm:LM,
-                          cache:str|Path|None=None, # cache directory (see `cache_dir`)
-                          retrain:bool=False,       # train again even if a cached head exists
-                          per_author:int=150,       # training passages per poet (held out: a third of that)
-                          seed:int=0,
-                         ) -> Discriminator:
-    "The poet-style discriminator (Shakespeare / Milton / Hopkins / Yeats) for `lm`, trained once and cached."
-    path = cache_dir(cache)/"models"/"discriminators"/f"poets-{_fingerprint(lm)}.pt"
-    if path.exists() and not retrain: return Discriminator.load(path, lm)
-    from reciprocal_poetry.data import load_corpus, split_poems
-    split = split_poems(load_corpus())
-    train = poet_passages(split["train"], per_author=per_author, seed=seed)
-    held = poet_passages(split["val"] + split["test"], per_author=max(1, per_author // 3), seed=seed)
-    log.info(f"training the poet discriminator for {lm.name} on {len(train)} passages (held out: {len(held)})")
-    disc = train_discriminator(lm, train, val_data=held, seed=seed)
-    disc.save(path)
-    return disc
