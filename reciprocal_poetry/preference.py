@@ -14,16 +14,17 @@ import torch.nn.functional as F
 from .core import cache_dir, get_logger, set_seed
 from .models import LM, model_fingerprint
 from .generate import GenConfig, format_prompt, generate
-from .sft import (AdapterError, LoraSFTConfig, _autocast, _is_peft, _prepare_model, _schedule,
+from .sft import (AdapterError, LoraSFTConfig, _autocast, _is_peft, decoder_and_head, _prepare_model, _schedule,
                                    check_adapter, load_adapter, lora_parameters, save_adapter)
 from .reward import Pair
 
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'DPO_PRESETS', 'DPOConfig', 'encode_pair', 'collate_pairs', 'sequence_logps', 'dpo_loss', 'pair_logps',
-           'pairs_sha256', 'train_dpo', 'default_dpo_path', 'load_dpo_adapter', 'make_pairs_from_reward',
-           'paired_bootstrap_ci', 'dpo_experiment', 'experiment_prompts', 'run_dpo_experiment']
+__all__ = ['log', 'DPO_PRESETS', 'DPOConfig', 'encode_pair', 'collate_pairs', 'pack_pairs', 'sequence_logps', 'packed_logps',
+           'dpo_loss', 'pair_logps', 'pairs_sha256', 'train_dpo', 'default_dpo_path', 'load_dpo_adapter',
+           'make_pairs_from_reward', 'paired_bootstrap_ci', 'dpo_experiment', 'experiment_prompts',
+           'run_dpo_experiment']
 
 # %% ../nbs/07_preference.ipynb #cf71456e
 @dataclass
@@ -45,7 +46,7 @@ class DPOConfig:
     ref_batch_size: int = 16         # pairs per forward pass when computing log-probs without gradients
     lora_r: int = 16                 # rank of a fresh adapter, when the policy given has none yet
     lora_alpha: int = 32
-    precision: str = "auto"          # "auto": bf16 autocast on a GPU, fp32 on a CPU; or "bf16" / "fp32"
+    precision: str = "auto"          # "auto": bf16 autocast on a GPU or a bf16-capable CPU (`cpu_bf16_fast`), else fp32; or "bf16" / "fp32"
     seed: int = 0                    # shuffling and (for a fresh adapter) its initialisation
 
     def __post_init__(self):
@@ -110,6 +111,32 @@ def collate_pairs(encoded:list[dict], # from `encode_pair`
     return {"input_ids": ids, "attention_mask": mask, "position_ids": (mask.cumsum(-1) - 1).clamp(min=0),
             "completion_ids": ids[:, P:], "completion_mask": cmask}
 
+# %% ../nbs/07_preference.ipynb #3d3cab77
+def pack_pairs(encoded:list[dict], # from `encode_pair`
+               pad_id:int,         # the tokenizer's pad id (may equal its eos id)
+              ) -> dict:
+    "A batch of B rows, one per pair: the prompt once, then the chosen and the rejected completion, each seeing the prompt and not the other."
+    B, T = len(encoded), max(len(e["prompt"]) + len(e["chosen"]) + len(e["rejected"]) for e in encoded)
+    C = max(max(len(e["chosen"]), len(e["rejected"])) for e in encoded)
+    ids = torch.full((B, T), pad_id, dtype=torch.long)                 # (B, T)
+    pos = torch.zeros((B, T), dtype=torch.long)                        # (B, T)
+    see = torch.eye(T, dtype=torch.bool).repeat(B, 1, 1, 1)            # (B, 1, T, T): True = may attend (padding sees itself)
+    at = torch.zeros((2 * B, C), dtype=torch.long)                     # (2B, C): the row position whose state predicts token j
+    tgt, cmask = torch.zeros((2 * B, C), dtype=torch.long), torch.zeros((2 * B, C), dtype=torch.long)  # (2B, C)
+    for i, e in enumerate(encoded):
+        p, c, r = len(e["prompt"]), len(e["chosen"]), len(e["rejected"]); n = p + c + r
+        if p < 1: raise ValueError("a pair needs at least one prompt token; encode it with encode_pair")
+        ids[i, :n] = torch.tensor(e["prompt"] + e["chosen"] + e["rejected"])
+        pos[i, :p + c] = torch.arange(p + c); pos[i, p + c:n] = torch.arange(p, p + r)   # rejected continues the prompt too
+        s = torch.ones(n, n, dtype=torch.bool).tril(); s[p + c:, p:p + c] = False        # causal, rejected blind to chosen
+        see[i, 0, :n, :n] = s
+        at[i, :c] = torch.arange(p - 1, p - 1 + c)
+        at[B + i, :r] = torch.tensor([p - 1] + list(range(p + c, p + c + r - 1)))[:r]
+        tgt[i, :c], tgt[B + i, :r] = torch.tensor(e["chosen"]), torch.tensor(e["rejected"])
+        cmask[i, :c], cmask[B + i, :r] = 1, 1
+    return {"input_ids": ids, "attention_mask": see, "position_ids": pos, "predict_at": at,
+            "completion_ids": tgt, "completion_mask": cmask}
+
 # %% ../nbs/07_preference.ipynb #53938609
 def sequence_logps(model:torch.nn.Module, # a causal LM (peft-wrapped or not)
                    batch:dict,            # from `collate_pairs`, on the model's device
@@ -121,6 +148,21 @@ def sequence_logps(model:torch.nn.Module, # a causal LM (peft-wrapped or not)
     logits = out.logits[:, :-1].float()                                      # (2B, C, V): column j predicts completion token j
     lp = torch.gather(logits.log_softmax(-1), 2, batch["completion_ids"][..., None]).squeeze(-1)  # (2B, C)
     return (lp * batch["completion_mask"]).sum(-1)                           # (2B,)
+
+# %% ../nbs/07_preference.ipynb #e094dad1
+def packed_logps(model:torch.nn.Module, # a causal LM (peft-wrapped or not)
+                 batch:dict,            # from `pack_pairs`, on the model's device
+                ) -> torch.Tensor:
+    "Summed log-probability (2B,) of each pair's chosen (first B) and rejected (last B) completion, from one packed forward."
+    parts, keep = decoder_and_head(model), batch["completion_mask"].bool()     # keep: (2B, C)
+    fwd = dict(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], position_ids=batch["position_ids"], use_cache=False)
+    states = parts[0](**fwd).last_hidden_state if parts else model(**fwd).logits   # (B, T, H), or (B, T, V) without a plain head
+    B2 = batch["predict_at"].shape[0]
+    row = torch.arange(B2, device=states.device) % (B2 // 2)                      # (2B,): pair i's row for both its sides
+    picked = states[row[:, None], batch["predict_at"]][keep]                      # (N, H|V): one state per completion token
+    logits = (parts[1](picked) if parts else picked).float()                      # (N, V): the head only where a token is scored
+    lp = logits.log_softmax(-1).gather(1, batch["completion_ids"][keep][:, None]).squeeze(1)   # (N,)
+    return torch.zeros(B2, device=lp.device, dtype=lp.dtype).index_add(0, keep.nonzero()[:, 0], lp)   # (2B,)
 
 # %% ../nbs/07_preference.ipynb #3ff6b3f9
 def dpo_loss(policy_chosen:torch.Tensor,   # (B,) log pi(y_c|x) under the policy being trained
@@ -144,7 +186,7 @@ def _encoded_logps(model:torch.nn.Module, encoded:list[dict], cfg:DPOConfig, pad
     dev, out = next(model.parameters()).device, []
     for i in range(0, len(encoded), cfg.ref_batch_size):
         chunk = encoded[i:i+cfg.ref_batch_size]
-        with _autocast(dev, cfg.precision): lp = sequence_logps(model, _to(collate_pairs(chunk, pad_id), dev))  # (2b,)
+        with _autocast(dev, cfg.precision): lp = packed_logps(model, _to(pack_pairs(chunk, pad_id), dev))  # (2b,)
         out.append(lp.float().view(2, len(chunk)).T.cpu())                                                  # (b, 2)
     model.train(was)
     return torch.cat(out) if out else torch.zeros(0, 2)
@@ -187,7 +229,7 @@ def _dpo_step(model, micro:list[list[dict]], ref:list[torch.Tensor], cfg:DPOConf
     dev, n = next(model.parameters()).device, sum(len(m) for m in micro)
     rows = []
     for enc, r in zip(micro, ref):
-        with _autocast(dev, cfg.precision): lp = sequence_logps(model, _to(collate_pairs(enc, pad_id), dev))  # (2b,)
+        with _autocast(dev, cfg.precision): lp = packed_logps(model, _to(pack_pairs(enc, pad_id), dev))  # (2b,)
         pol = lp.float().view(2, len(enc)).T                                                                 # (b, 2)
         r = r.to(dev)
         losses, ch, rj = dpo_loss(pol[:, 0], pol[:, 1], r[:, 0], r[:, 1], cfg.beta)

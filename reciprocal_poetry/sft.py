@@ -16,11 +16,12 @@ from .models import LM
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'LORA_TARGETS', 'LORA_MLP_TARGETS', 'SFT_PRESETS', 'EVAL_BATCH_TOKENS', 'ADAPTER_META', 'LoraSFTConfig',
-           'lora_targets', 'encode_example', 'collate', 'sft_loss', 'eval_batches', 'perplexity', 'add_lora',
-           'lora_parameters', 'accumulate_grads', 'texts_sha256', 'encode_examples', 'step_batches', 'train_lora',
-           'train_on_preferred', 'AdapterError', 'save_adapter', 'check_adapter', 'load_adapter', 'merge_and_save',
-           'poem_chunks', 'sft_data', 'default_adapter_path', 'train_default_adapter', 'load_or_train_default_adapter']
+__all__ = ['log', 'LORA_TARGETS', 'LORA_MLP_TARGETS', 'SFT_PRESETS', 'HEAD_ONLY_TYPES', 'EVAL_BATCH_TOKENS', 'ADAPTER_META',
+           'LoraSFTConfig', 'lora_targets', 'encode_example', 'collate', 'decoder_and_head', 'sft_loss', 'eval_batches',
+           'perplexity', 'add_lora', 'lora_parameters', 'cpu_bf16_fast', 'accumulate_grads', 'texts_sha256',
+           'encode_examples', 'step_batches', 'train_lora', 'train_on_preferred', 'AdapterError', 'save_adapter',
+           'check_adapter', 'load_adapter', 'merge_and_save', 'poem_chunks', 'sft_data', 'default_adapter_path',
+           'train_default_adapter', 'load_or_train_default_adapter']
 
 # %% ../nbs/05_sft.ipynb #b232bab9
 LORA_TARGETS = {  # model_type -> modules that receive LoRA adapters
@@ -57,7 +58,7 @@ class LoraSFTConfig:
     patience: int|None = 2           # stop after this many evaluations without a better validation loss (None = off)
     min_delta: float = 0.0           # an improvement must lower the validation loss by more than this
     restore_best: bool = True        # finish with the adapter of the best evaluation
-    precision: str = "auto"          # "auto": bf16 autocast on a GPU, fp32 on a CPU; or "bf16" / "fp32"
+    precision: str = "auto"          # "auto": bf16 autocast on a GPU or a bf16-capable CPU (`cpu_bf16_fast`), else fp32; or "bf16" / "fp32"
     seed: int = 0                    # adapter initialisation, shuffling, dropout, prompt format choice
 
     @classmethod
@@ -126,14 +127,32 @@ def collate(examples:list[dict], # from `encode_example`
     return {"input_ids": ids, "attention_mask": mask, "labels": labels}
 
 # %% ../nbs/05_sft.ipynb #8454fda8
+HEAD_ONLY_TYPES = ("llama", "mistral", "qwen2", "gpt2")  # model types whose logits are exactly lm_head(last hidden state)
+
+def decoder_and_head(model:torch.nn.Module, # causal LM (peft-wrapped or not)
+                    ) -> tuple[torch.nn.Module, torch.nn.Module]|None:
+    "The body (tokens -> last hidden states) and output layer of `model`, or None where logits are more than the head."
+    hf = model.get_base_model() if hasattr(model, "peft_config") else model
+    if hf.config.model_type not in HEAD_ONLY_TYPES: return None
+    body = getattr(hf, "transformer", None) if hf.config.model_type == "gpt2" else getattr(hf, "model", None)
+    head = hf.get_output_embeddings()
+    return (body, head) if body is not None and head is not None else None
+
 def sft_loss(model:torch.nn.Module, # causal LM (peft-wrapped or not)
              batch:dict,            # from `collate`, on the model's device
             ) -> tuple[torch.Tensor, int]:
-    "Summed next-token cross-entropy over learned tokens, and their count."
-    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], use_cache=False).logits  # (B, T, V)
+    "Summed next-token cross-entropy over learned tokens, and their count; logits only where a token is learned."
     labels = batch["labels"][:, 1:]                                        # (B, T-1): token t+1 is predicted at t
-    loss = F.cross_entropy(logits[:, :-1].float().flatten(0, 1), labels.flatten(), ignore_index=-100, reduction="sum")
-    return loss, int((labels != -100).sum())
+    keep = labels != -100                                                  # (B, T-1)
+    parts = decoder_and_head(model)
+    if parts is None:                                                      # any other architecture: the full logits
+        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], use_cache=False).logits[:, :-1]
+        logits, target = logits[keep], labels[keep]                        # (N, V), (N,)
+    else:
+        body, head = parts
+        h = body(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], use_cache=False).last_hidden_state
+        logits, target = head(h[:, :-1][keep]), labels[keep]               # (N, V): prompts and padding never reach the head
+    return F.cross_entropy(logits.float(), target, reduction="sum"), int(keep.sum())
 
 # %% ../nbs/05_sft.ipynb #c997ca97
 EVAL_BATCH_TOKENS = 2048   # padded tokens per evaluation batch: bounds the logits' memory (B * T * vocab floats)
@@ -200,10 +219,15 @@ def lora_parameters(model) -> dict[str, torch.nn.Parameter]:
     return {n: p for n, p in model.named_parameters() if "lora_" in n}
 
 # %% ../nbs/05_sft.ipynb #78c2b6c2
+def cpu_bf16_fast() -> bool:
+    "Whether this CPU has bf16 matrix instructions (AVX-512 BF16 or AMX), so that bf16 autocast pays off."
+    checks = [getattr(torch.cpu, n, None) for n in ("_is_avx512_bf16_supported", "_is_amx_tile_supported")]
+    return any(bool(c()) for c in checks if c is not None)
+
 def _autocast(device:torch.device, precision:str):
-    "bf16 autocast on a GPU (or when asked), nothing on a CPU."
-    use = precision == "bf16" or (precision == "auto" and device.type == "cuda")
+    "bf16 autocast on a GPU or a CPU with bf16 instructions (or when asked), fp32 otherwise."
     if precision not in ("auto", "bf16", "fp32"): raise ValueError(f"unknown precision '{precision}'; use 'auto', 'bf16' or 'fp32'")
+    use = precision == "bf16" or (precision == "auto" and (device.type == "cuda" or (device.type == "cpu" and cpu_bf16_fast())))
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=use)
 
 def accumulate_grads(model:torch.nn.Module,  # the peft model, in train mode
