@@ -46,7 +46,7 @@ class DPOConfig:
     ref_batch_size: int = 16         # pairs per forward pass when computing log-probs without gradients
     lora_r: int = 16                 # rank of a fresh adapter, when the policy given has none yet
     lora_alpha: int = 32
-    precision: str = "auto"          # "auto": bf16 autocast on a GPU or a bf16-capable CPU (`cpu_bf16_fast`), else fp32; or "bf16" / "fp32"
+    precision: str = "auto"          # "auto": bf16 autocast on a GPU, fp32 on a CPU; "bf16" (worth it where `cpu_bf16_fast()`) / "fp32"
     seed: int = 0                    # shuffling and (for a fresh adapter) its initialisation
 
     def __post_init__(self):

@@ -58,7 +58,7 @@ class LoraSFTConfig:
     patience: int|None = 2           # stop after this many evaluations without a better validation loss (None = off)
     min_delta: float = 0.0           # an improvement must lower the validation loss by more than this
     restore_best: bool = True        # finish with the adapter of the best evaluation
-    precision: str = "auto"          # "auto": bf16 autocast on a GPU or a bf16-capable CPU (`cpu_bf16_fast`), else fp32; or "bf16" / "fp32"
+    precision: str = "auto"          # "auto": bf16 autocast on a GPU, fp32 on a CPU; "bf16" (worth it where `cpu_bf16_fast()`) / "fp32"
     seed: int = 0                    # adapter initialisation, shuffling, dropout, prompt format choice
 
     @classmethod
@@ -225,9 +225,9 @@ def cpu_bf16_fast() -> bool:
     return any(bool(c()) for c in checks if c is not None)
 
 def _autocast(device:torch.device, precision:str):
-    "bf16 autocast on a GPU or a CPU with bf16 instructions (or when asked), fp32 otherwise."
+    "bf16 autocast on a GPU (`auto`) or when asked (`bf16`, e.g. on a CPU where `cpu_bf16_fast()`), fp32 otherwise."
     if precision not in ("auto", "bf16", "fp32"): raise ValueError(f"unknown precision '{precision}'; use 'auto', 'bf16' or 'fp32'")
-    use = precision == "bf16" or (precision == "auto" and (device.type == "cuda" or (device.type == "cpu" and cpu_bf16_fast())))
+    use = precision == "bf16" or (precision == "auto" and device.type == "cuda")
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=use)
 
 def accumulate_grads(model:torch.nn.Module,  # the peft model, in train mode
