@@ -12,9 +12,9 @@ import torch
 
 # %% auto #0
 __all__ = ['ASSETS', 'get_logger', 'cache_dir', 'set_seed', 'resolve_device', 'default_dtype', 'single_thread', 'sha256_file',
-           'write_json', 'read_json', 'atomic_dir', 'UsageError', 'parse_value', 'check_range', 'ArgumentParser',
-           'debug_requested', 'cli_main', 'Presets', 'Asset', 'AssetError', 'fetch_asset', 'asset_hashes',
-           'fetch_assets_cli', 'library_versions', 'git_commit', 'machine_info', 'provenance']
+           'write_json', 'read_json', 'atomic_dir', 'UsageError', 'parse_value', 'check_range', 'check_fields',
+           'ArgumentParser', 'debug_requested', 'cli_main', 'Presets', 'Asset', 'AssetError', 'fetch_asset',
+           'asset_hashes', 'fetch_assets_cli', 'library_versions', 'git_commit', 'machine_info', 'provenance']
 
 # %% ../nbs/00_core.ipynb #f1abb923
 def get_logger(name:str="reciprocal_poetry"): # dotted logger name, usually `__name__`
@@ -157,6 +157,19 @@ def check_range(option:str,               # the option or field, as the user wri
     if not ok: raise UsageError(f"{option} = {value!r} is out of range: it must be {kind} in {rng}" + (f" ({note})" if note else ""),
                                 f"give {option} a value in {rng}")
     return value
+
+# %% ../nbs/00_core.ipynb #b7e73560
+def check_fields(obj,                 # a config dataclass (or an argparse namespace)
+                 ranges:dict,         # field -> `check_range` keywords; `none=True`: None is allowed (off)
+                 label=None,          # field -> the name in messages; default `Class.field`
+                ):
+    "Check each field named in `ranges` with `check_range`; returns `obj`."
+    label = label or (lambda f: f"{type(obj).__name__}.{f}")
+    for name, kw in ranges.items():
+        kw = dict(kw); none_ok = kw.pop("none", False); v = getattr(obj, name)
+        if v is None and none_ok: continue
+        check_range(label(name), v, **kw)
+    return obj
 
 # %% ../nbs/00_core.ipynb #38136518
 class ArgumentParser(argparse.ArgumentParser):
