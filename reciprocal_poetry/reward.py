@@ -139,7 +139,7 @@ class Embedder(BaseEmbedder):
         path = Path(path).expanduser() if path is not None else fetch_asset("minilm")
         if not (path/"modules.json").exists() and not (path/"config.json").exists():
             raise FileNotFoundError(f"{path}: not a sentence-transformers folder (no modules.json or config.json)")
-        from sentence_transformers import SentenceTransformer  # imported here: a second or two that fast tests skip
+        from sentence_transformers import SentenceTransformer  # imported here: measured 23.6 s after torch/transformers/peft on the contended 2-core machine, which fast tests (TinyEmbedder) skip
         self.path, self.batch_size = path, batch_size
         self.model = SentenceTransformer(str(path), device=str(resolve_device(device)))
         super().__init__(f"st-{path.name}-{_folder_identity(path)}", _st_dim(self.model), disk_cache)
