@@ -124,7 +124,7 @@ def _interleaved(variants:dict, batches:list, reps_note:str) -> dict:
 
 def section_speed(lm, args) -> dict:
     "Old vs new training step, side by side on the same batches (issue 17): SFT and DPO, fp32/bf16, full/learned-only logits, padded/packed pairs."
-    from reciprocal_poetry.sft import (_autocast, _prepare_model, collate, encode_examples, lora_parameters, sft_data,
+    from reciprocal_poetry.sft import (autocast_for, trainable_lora_model, collate, encode_examples, lora_parameters, sft_data,
                                        sft_loss, step_batches)
     from reciprocal_poetry.preference import (DPOConfig, _disable_dropout, collate_pairs, dpo_loss, encode_pair, pack_pairs,
                                               packed_logps, sequence_logps)
@@ -132,12 +132,12 @@ def section_speed(lm, args) -> dict:
     cfg, pad, n = LoraSFTConfig.preset(args.preset), lm.tokenizer.pad_token_id, args.speed_steps
     data = sft_data(lm, cfg, seed=cfg.seed)
     train = encode_examples(lm, data["train"], cfg)
-    model, _ = _prepare_model(lm, cfg); model.train()
+    model, _ = trainable_lora_model(lm, cfg); model.train()
     idx = step_batches([len(e["ids"]) for e in train], cfg.batch_size, torch.Generator().manual_seed(cfg.seed))[:n + 1]
     batches = [collate([train[i] for i in s], pad) for s in idx]
     def sft_step(loss_fn, precision):
         def run(b):
-            with _autocast(lm.device, precision): s = loss_fn(model, b)
+            with autocast_for(lm.device, precision): s = loss_fn(model, b)
             s = s[0] if isinstance(s, tuple) else s
             (s / int((b["labels"][:, 1:] != -100).sum())).backward(); model.zero_grad(set_to_none=True)
         return run
@@ -155,14 +155,14 @@ def section_speed(lm, args) -> dict:
     pairs = [(l[0], "\n".join(l[1:5]), "\n".join(lines[(i + 1) % len(lines)][5:9])) for i, l in enumerate(lines)]
     enc = [encode_pair(lm, *t, dcfg) for t in pairs]
     sft_lm = lm
-    pol, _ = _prepare_model(sft_lm, LoraSFTConfig(r=dcfg.lora_r, alpha=dcfg.lora_alpha)); _disable_dropout(pol); pol.train()
+    pol, _ = trainable_lora_model(sft_lm, LoraSFTConfig(r=dcfg.lora_r, alpha=dcfg.lora_alpha)); _disable_dropout(pol); pol.train()
     per = dcfg.batch_size * dcfg.grad_accum
     steps = [enc[k * per:(k + 1) * per] for k in range(n + 1)]
     def dpo_step(collate_fn, logps_fn, precision):
         def run(step):
             for j in range(0, len(step), dcfg.batch_size):
                 part = step[j:j + dcfg.batch_size]
-                with _autocast(lm.device, precision): lp = logps_fn(pol, collate_fn(part, pad))   # (2b,)
+                with autocast_for(lm.device, precision): lp = logps_fn(pol, collate_fn(part, pad))   # (2b,)
                 lp = lp.float().view(2, len(part)).T
                 losses, _, _ = dpo_loss(lp[:, 0], lp[:, 1], lp[:, 0].detach(), lp[:, 1].detach(), dcfg.beta)
                 (losses.sum() / len(step)).backward()

@@ -5,16 +5,16 @@
 # %% ../nbs/00_core.ipynb #7800b5e9
 from __future__ import annotations
 import argparse, contextlib, functools, hashlib, importlib.metadata, importlib.util, io, json, logging, math, os, platform, random, re, shutil, subprocess, sys, tempfile, warnings, zipfile
-from dataclasses import dataclass, asdict, is_dataclass
+from dataclasses import dataclass, asdict, fields, is_dataclass, replace
 from pathlib import Path
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['ASSETS', 'get_logger', 'cache_dir', 'set_seed', 'resolve_device', 'default_dtype', 'sha256_file', 'write_json',
-           'read_json', 'UsageError', 'parse_value', 'check_range', 'ArgumentParser', 'debug_requested', 'cli_main',
-           'Asset', 'AssetError', 'fetch_asset', 'asset_hashes', 'fetch_assets_cli', 'library_versions', 'git_commit',
-           'machine_info', 'provenance']
+__all__ = ['ASSETS', 'get_logger', 'cache_dir', 'set_seed', 'resolve_device', 'default_dtype', 'single_thread', 'sha256_file',
+           'write_json', 'read_json', 'atomic_dir', 'UsageError', 'parse_value', 'check_range', 'check_fields',
+           'ArgumentParser', 'debug_requested', 'cli_main', 'Presets', 'Asset', 'AssetError', 'fetch_asset',
+           'asset_hashes', 'fetch_assets_cli', 'library_versions', 'git_commit', 'machine_info', 'provenance']
 
 # %% ../nbs/00_core.ipynb #f1abb923
 def get_logger(name:str="reciprocal_poetry"): # dotted logger name, usually `__name__`
@@ -57,6 +57,14 @@ def default_dtype(device:torch.device) -> torch.dtype:
     "fp32 on CPU (bf16 matmuls are slow there), bf16 on a GPU."
     return torch.bfloat16 if torch.device(device).type == "cuda" else torch.float32
 
+# %% ../nbs/00_core.ipynb #0142a4ce
+@contextlib.contextmanager
+def single_thread():
+    "Run torch on one intra-op CPU thread inside the block, restoring the thread count after (also on errors)."
+    old = torch.get_num_threads(); torch.set_num_threads(1)
+    try: yield
+    finally: torch.set_num_threads(old)
+
 # %% ../nbs/00_core.ipynb #21d25718
 def sha256_file(path:str|Path, # file to hash
                ) -> str:
@@ -89,6 +97,19 @@ def read_json(path:str|Path):
     if not path.exists(): raise FileNotFoundError(f"{path}: not found")
     try: return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e: raise ValueError(f"{path}: corrupt JSON ({e}); delete it and recreate it") from e
+
+# %% ../nbs/00_core.ipynb #92b9e4ff
+def atomic_dir(path:str|Path, # the folder to write (replaced if it exists)
+               fill,          # fill(tmp:Path): writes the folder's contents into `tmp`
+              ) -> Path:
+    "Build a folder with `fill(tmp)` in a temporary folder beside `path`, then swap it into place."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.tmp"))
+    try: fill(tmp)
+    except BaseException: shutil.rmtree(tmp, ignore_errors=True); raise
+    if path.exists(): shutil.rmtree(path)
+    os.replace(tmp, path)
+    return path
 
 # %% ../nbs/00_core.ipynb #42fe258a
 class UsageError(ValueError):
@@ -137,6 +158,19 @@ def check_range(option:str,               # the option or field, as the user wri
                                 f"give {option} a value in {rng}")
     return value
 
+# %% ../nbs/00_core.ipynb #b7e73560
+def check_fields(obj,                 # a config dataclass (or an argparse namespace)
+                 ranges:dict,         # field -> `check_range` keywords; `none=True`: None is allowed (off)
+                 label=None,          # field -> the name in messages; default `Class.field`
+                ):
+    "Check each field named in `ranges` with `check_range`; returns `obj`."
+    label = label or (lambda f: f"{type(obj).__name__}.{f}")
+    for name, kw in ranges.items():
+        kw = dict(kw); none_ok = kw.pop("none", False); v = getattr(obj, name)
+        if v is None and none_ok: continue
+        check_range(label(name), v, **kw)
+    return obj
+
 # %% ../nbs/00_core.ipynb #38136518
 class ArgumentParser(argparse.ArgumentParser):
     "argparse whose errors are `UsageError`s, so `cli_main` prints them in the package's two-line form."
@@ -172,6 +206,24 @@ def cli_main(prog:str): # the console script's name, e.g. "rp-sweep"
                 raise SystemExit(1) from None
         return wrapper
     return deco
+
+# %% ../nbs/00_core.ipynb #87509693
+class Presets:
+    "Mixin for a config dataclass with named recipes: `class Cfg(Presets, presets={...})`, then `Cfg.preset(name, **overrides)`."
+    presets: dict = {}  # preset name -> field values (a class attribute, not a field)
+    def __init_subclass__(cls, presets:dict|None=None, **kw):
+        super().__init_subclass__(**kw)
+        if presets is not None: cls.presets = presets
+
+    @classmethod
+    def preset(cls, name:str, # one of `cls.presets`
+               **overrides):  # fields to change from the preset
+        "The preset `name` as a config, with fields overridden by keyword."
+        known = ", ".join(cls.presets)
+        if name not in cls.presets: raise UsageError(f"unknown {cls.__name__} preset '{name}'; presets: {known}", f"name one of: {known}")
+        bad = sorted(set(overrides) - {f.name for f in fields(cls)})
+        if bad: raise UsageError(f"{cls.__name__} has no field(s) {', '.join(bad)}", f"use fields of {cls.__name__}: {', '.join(f.name for f in fields(cls))}")
+        return replace(cls(**cls.presets[name]), **overrides)
 
 # %% ../nbs/00_core.ipynb #351dccd5
 @dataclass(frozen=True)
@@ -290,7 +342,7 @@ def fetch_assets_cli(argv:list[str]|None=None):
     for n in args.names: print(f"{n:8s} {fetch_asset(n, cache=args.cache, wheels=args.wheels)}")
 
 # %% ../nbs/00_core.ipynb #e8ef5ad7
-_LIBS = ["reciprocal_poetry", "torch", "transformers", "peft", "trl", "sentence-transformers", "tokenizers", "numpy", "pandas", "papermill"]
+_LIBS = ["reciprocal_poetry", "torch", "transformers", "peft", "sentence-transformers", "tokenizers", "numpy", "pandas", "papermill"]
 
 def library_versions() -> dict:
     "Installed versions of the libraries whose behaviour a result depends on."

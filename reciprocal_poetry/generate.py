@@ -4,21 +4,23 @@
 
 # %% ../nbs/03_generate.ipynb #fac0ea80
 from __future__ import annotations
-import hashlib, math, sys, time, warnings
+import argparse, hashlib, json, math, sys, time, warnings
 from dataclasses import dataclass, asdict, field, replace
+from pathlib import Path
 from typing import Callable
 import torch
 from transformers.cache_utils import DynamicCache, DynamicLayer
-from .core import get_logger
+from tqdm.auto import tqdm
+from .core import ArgumentParser, UsageError, check_fields, cli_main, get_logger, parse_value
 from .models import LM, load_lm, tiny_lm
 
 log = get_logger(__name__)
 
 # %% auto #0
 __all__ = ['log', 'POET_SYSTEM', 'PREFILL_GROUP_TOKENS', 'COMPACT_GAIN', 'GenConfig', 'format_prompt', 'encode_prompts',
-           'process_logits', 'row_generators', 'candidates', 'next_tokens', 'newline_table', 'stop_ids', 'Sample',
-           'GrowingLayer', 'cache_over', 'prefill_prompts', 'sample_batch', 'clean_poem', 'looks_like_verse',
-           'generate', 'generate_cli']
+           'process_logits', 'row_generators', 'candidates', 'next_tokens', 'newline_table', 'stop_ids', 'StopTracker',
+           'generated_length', 'Sample', 'GrowingLayer', 'cache_over', 'prefill_prompts', 'sample_batch', 'clean_poem',
+           'looks_like_verse', 'generate', 'read_prompt_file', 'generate_cli']
 
 # %% ../nbs/03_generate.ipynb #c32e82b2
 POET_SYSTEM = "You are a poet. You write short poems in English verse, one line per line, with vivid images."
@@ -27,7 +29,7 @@ POET_SYSTEM = "You are a poet. You write short poems in English verse, one line 
 class GenConfig:
     "Sampling settings; saved with every sample."
     max_new_tokens: int = 48        # hard cap on generated tokens per sample
-    temperature: float = 0.9        # <1 sharpens, >1 flattens the next-token distribution
+    temperature: float = 0.9        # <1 sharpens, >1 flattens the next-token distribution; 0 = greedy decoding
     top_k: int = 50                 # keep the k most likely tokens (0 = off)
     top_p: float = 0.95             # nucleus: smallest set with this much probability (1 = off)
     repetition_penalty: float = 1.1 # CTRL-style penalty on tokens already seen (Keskar et al. 2019); 1 = off
@@ -38,6 +40,15 @@ class GenConfig:
     seed: int = 0                   # with prompt and sample index, fixes each sample
     do_sample: bool = True          # False = greedy decoding
     system_prompt: str = POET_SYSTEM # used in chat mode
+
+    ranges = {"max_new_tokens": dict(lo=1, integer=True), "temperature": dict(lo=0, note="0 means greedy decoding"),
+              "top_k": dict(lo=0, integer=True, note="0 means off"), "top_p": dict(lo=0, hi=1, lo_open=True, note="1 means off"),
+              "repetition_penalty": dict(lo=0, lo_open=True, note="1 means off"), "n": dict(lo=1, integer=True),
+              "batch_size": dict(lo=1, integer=True), "max_lines": dict(lo=1, integer=True, none=True, note="None means no limit")}
+    def __post_init__(self):
+        check_fields(self, self.ranges)
+        if self.prompt_mode not in ("auto", "plain", "chat"):
+            raise UsageError(f"GenConfig.prompt_mode = {self.prompt_mode!r} is unknown", "use 'auto', 'plain' or 'chat'")
 
 # %% ../nbs/03_generate.ipynb #bf53d0af
 def format_prompt(lm:LM, prompt:str, mode:str="auto", system_prompt:str=POET_SYSTEM) -> str:
@@ -148,6 +159,47 @@ def stop_ids(tokenizer) -> list[int]:
         if isinstance(i, int) and tokenizer.convert_ids_to_tokens(i) == t: ids.add(i)
     return sorted(i for i in ids if i is not None)
 
+# %% ../nbs/03_generate.ipynb #d4cae743
+class StopTracker:
+    "Which rows of a decoding batch have stopped, and why: an end token, or `max_lines` line breaks once verse has started."
+    def __init__(self, tokenizer,          # supplies the end tokens (`stop_ids`) and the line-break table (`newline_table`)
+                 batch_size:int,           # B rows at the start
+                 max_lines:int|None,       # stop a row after this many line breaks of verse (None: no limit)
+                 device="cpu"):
+        self.stops, self.nl, self.max_lines = torch.tensor(stop_ids(tokenizer), device=device), newline_table(tokenizer).to(device), max_lines
+        self.rows = torch.arange(batch_size, device=device)                 # (b,) the input row of each row still in the batch
+        self.done = torch.zeros(batch_size, dtype=torch.bool, device=device) # (b,) finished, not yet dropped from the batch
+        self.lines = torch.zeros(batch_size, dtype=torch.long, device=device) # (b,) line breaks since verse started
+        self.started = torch.zeros(batch_size, dtype=torch.bool, device=device) # (b,) a token without a line break was seen
+        self.reason = ["max_tokens"] * batch_size                          # per input row: "eos", "lines" or "max_tokens"
+
+    def update(self, nxt:torch.Tensor, # (b,) the tokens just chosen, one per row in the batch
+              ) -> torch.Tensor:
+        "Count `nxt`, mark the rows it ends; returns (b,) bool: rows that were still running (their token is attended)."
+        live = ~self.done
+        is_stop = torch.isin(nxt, self.stops) & live
+        self.lines += torch.where(self.started & live, self.nl[nxt], 0)
+        self.started |= self.nl[nxt] == 0
+        hit = (self.lines >= self.max_lines) & live & ~is_stop if self.max_lines else torch.zeros_like(live)
+        for i in self.rows[is_stop].tolist(): self.reason[i] = "eos"
+        for i in self.rows[hit].tolist(): self.reason[i] = "lines"
+        self.done = self.done | is_stop | hit
+        return live
+
+    def select(self, keep:torch.Tensor): # (b',) indices of the rows that stay in the batch
+        "Keep only the rows `keep`, as when finished rows leave the batch."
+        self.rows, self.done, self.lines, self.started = self.rows[keep], self.done[keep], self.lines[keep], self.started[keep]
+
+# %% ../nbs/03_generate.ipynb #2d613530
+def generated_length(row:list[int], # one row of generated tokens, padded after the row stopped
+                     reason:str,    # its stop reason: "eos", "lines" or "max_tokens"
+                     stops:set,     # the end tokens (`stop_ids`)
+                     pad:int,       # the tokenizer's pad id
+                    ) -> int:
+    "How many tokens a row generated: up to and including its end token (eos), else up to its last non-pad token."
+    if reason == "eos": return next((k + 1 for k, t in enumerate(row) if t in stops), len(row))
+    return len(row) - next((k for k, t in enumerate(reversed(row)) if t != pad), 0)
+
 # %% ../nbs/03_generate.ipynb #b61205a3
 @dataclass
 class Sample:
@@ -252,43 +304,31 @@ def sample_batch(lm:LM, input_ids:torch.Tensor, attention_mask:torch.Tensor, cfg
                 ) -> tuple[torch.Tensor, list[str]]:
     "Generate up to `cfg.max_new_tokens` (B, N) tokens after left-padded prompts; returns tokens and stop reasons."
     model, B, dev, pad = lm.model, input_ids.shape[0], input_ids.device, lm.tokenizer.pad_token_id
-    stops = torch.tensor(stop_ids(lm.tokenizer), device=dev)
-    nl = newline_table(lm.tokenizer).to(dev)
     seen = torch.zeros(B, len(lm.tokenizer) if model.config.vocab_size < len(lm.tokenizer) else model.config.vocab_size, dtype=torch.bool, device=dev)
     seen.scatter_(1, input_ids * attention_mask, attention_mask.bool())
     cache, logits, mask = prefill_prompts(model, input_ids, attention_mask, room=cfg.max_new_tokens)  # (B, V), (B, T')
-    rows = torch.arange(B, device=dev)                                   # the input row of each row still in the batch
-    done = torch.zeros(B, dtype=torch.bool, device=dev)                  # finished, not yet dropped from the batch
-    reason = ["max_tokens"] * B
-    lines = torch.zeros(B, dtype=torch.long, device=dev)
-    started = torch.zeros(B, dtype=torch.bool, device=dev)
+    st = StopTracker(lm.tokenizer, B, cfg.max_lines, dev)                # which rows are done, and why
     toks = torch.full((B, cfg.max_new_tokens), pad, dtype=torch.long, device=dev)
+    greedy = not cfg.do_sample or cfg.temperature == 0                   # temperature 0 means greedy decoding
     steps = 0
     for t in range(cfg.max_new_tokens):
         if logits_hook is not None: logits = logits_hook(logits)
-        nxt = next_tokens(logits, cfg, seen[:, :logits.shape[-1]], gens if cfg.do_sample else None)  # (b,)
-        nxt = torch.where(done, pad, nxt)
-        toks[rows, t] = nxt; steps = t + 1
+        nxt = next_tokens(logits, cfg, seen[:, :logits.shape[-1]], None if greedy else gens)  # (b,)
+        nxt = torch.where(st.done, pad, nxt)
+        toks[st.rows, t] = nxt; steps = t + 1
         seen.scatter_(1, nxt[:, None], True)
-        is_stop = torch.isin(nxt, stops) & ~done
-        lines += torch.where(started & ~done, nl[nxt], 0)
-        started |= nl[nxt] == 0
-        hit_lines = (lines >= cfg.max_lines) & ~done & ~is_stop if cfg.max_lines else torch.zeros_like(done)
-        for i in rows[is_stop].tolist(): reason[i] = "eos"
-        for i in rows[hit_lines].tolist(): reason[i] = "lines"
-        done |= is_stop | hit_lines
-        if done.all() or t == cfg.max_new_tokens - 1: break
-        if done.sum() * (cfg.max_new_tokens - 1 - t) >= COMPACT_GAIN * len(rows):  # finished rows would waste more than a cache copy
-            keep = (~done).nonzero().squeeze(1)
-            rows, seen, lines, started, nxt, mask = rows[keep], seen[keep], lines[keep], started[keep], nxt[keep], mask[keep]
+        live = st.update(nxt)                                            # (b,) rows whose token counts
+        if st.done.all() or t == cfg.max_new_tokens - 1: break
+        if st.done.sum() * (cfg.max_new_tokens - 1 - t) >= COMPACT_GAIN * len(st.rows):  # finished rows would waste more than a cache copy
+            keep = (~st.done).nonzero().squeeze(1)
+            st.select(keep); seen, nxt, mask = seen[keep], nxt[keep], mask[keep]
             if gens is not None: gens = [gens[i] for i in keep.tolist()]
             cache.batch_select_indices(keep)
-            done = torch.zeros(len(keep), dtype=torch.bool, device=dev)
             mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
-        else: mask = torch.cat([mask, (~done | is_stop | hit_lines).long()[:, None]], dim=1)
+        else: mask = torch.cat([mask, live.long()[:, None]], dim=1)
         out = model(input_ids=nxt[:, None], attention_mask=mask, position_ids=(mask.sum(-1, keepdim=True) - 1), cache=cache, use_cache=True)
         cache, logits = out.cache, out.logits[:, -1]
-    return toks[:, :steps], reason                                       # (B, N)
+    return toks[:, :steps], st.reason                                    # (B, N)
 
 # %% ../nbs/03_generate.ipynb #f8506219
 def clean_poem(text:str,                  # decoded continuation
@@ -332,19 +372,17 @@ def generate(lm:LM, prompts:list[str]|str, cfg:GenConfig|None=None,
     mode = cfg.prompt_mode if cfg.prompt_mode != "auto" else ("chat" if lm.is_chat else "plain")
     rows = [(i, j) for i in range(len(prompts)) for j in range(cfg.n)]
     settings = {**asdict(cfg), "prompt_mode": mode, "model": lm.name}
-    samples = []
+    samples, stops = [], set(stop_ids(lm.tokenizer))
     batches = range(0, len(rows), cfg.batch_size)
-    if progress:
-        from tqdm.auto import tqdm; batches = tqdm(batches, desc="generate", unit="batch")
+    if progress: batches = tqdm(batches, desc="generate", unit="batch")
     for s in batches:
         chunk = rows[s:s+cfg.batch_size]
         ps = [prompts[i] for i, _ in chunk]
         ids, mask = encode_prompts(lm, ps, mode, cfg.max_new_tokens, cfg.system_prompt)
-        gens = row_generators(cfg.seed, ps, [j for _, j in chunk], "cpu") if cfg.do_sample else None
+        gens = row_generators(cfg.seed, ps, [j for _, j in chunk], "cpu") if cfg.do_sample and cfg.temperature > 0 else None
         toks, reasons = sample_batch(lm, ids, mask, cfg, gens, logits_hook)
         for (i, j), row, why in zip(chunk, toks.tolist(), reasons):
-            n_tok = next((k + 1 for k, t in enumerate(row) if t in stop_ids(lm.tokenizer)), len(row)) if why == "eos" else (
-                     len(row) - next((k for k, t in enumerate(reversed(row)) if t != lm.tokenizer.pad_token_id), 0))
+            n_tok = generated_length(row, why, stops, lm.tokenizer.pad_token_id)
             raw = lm.tokenizer.decode(row[:n_tok], skip_special_tokens=True)
             text = clean_poem(raw, prompts[i], cfg.max_lines, truncated=why != "eos")
             samples.append(Sample(prompts[i], text, raw, n_tok, why, i, j, cfg.seed, settings))
@@ -354,26 +392,64 @@ def generate(lm:LM, prompts:list[str]|str, cfg:GenConfig|None=None,
 def _poem_block(s:Sample, k:int) -> str:
     return f"--- poem {k+1} (seed {s.seed}, sample {s.index}, {s.n_tokens} tokens, stop: {s.stop}) ---\n{s.prompt}\n{s.text}\n"
 
+def _int_or_none(text:str) -> int|None:
+    "A whole number, or none/null for no limit."
+    try: v = parse_value(text, "--max-lines")
+    except UsageError: v = text
+    if v is not None and (not isinstance(v, int) or isinstance(v, bool)): raise argparse.ArgumentTypeError(f"{text!r} is not a whole number or none")
+    return v
+
+def read_prompt_file(path:str|Path, # a text file with one opening line per line
+                    ) -> list[str]:
+    "The opening lines of a prompt file (blank lines skipped), or a `UsageError` naming the file and the fix."
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise UsageError(f"--prompt-file {path}: {'is a folder, not a file' if p.is_dir() else 'no such file'}",
+                         "give a text file with one opening line (prompt) per line")
+    try: lines = [l.strip() for l in p.read_text(encoding="utf-8").splitlines() if l.strip()]
+    except UnicodeDecodeError: raise UsageError(f"--prompt-file {path}: not UTF-8 text", "save it as UTF-8 text, one opening line per line") from None
+    if not lines: raise UsageError(f"--prompt-file {path}: has no opening lines (it is empty or blank)",
+                                   "write one opening line (prompt) per line into it, or give prompts on the command line")
+    return lines
+
+# %% ../nbs/03_generate.ipynb #bc6c9c58
+def _check_model_path(model:str|None):
+    "Refuse a model path that cannot be loaded, before anything loads."
+    if model is None: return
+    p = Path(model).expanduser()
+    looks_like_path = p.suffix == ".gguf" or model.startswith((".", "/", "~")) or p.exists()
+    if not looks_like_path: return                                         # an HF id: `load_lm` checks the local cache
+    if not p.exists(): raise UsageError(f"--model {model}: no such file or folder", "give a .gguf file, a model folder saved by save_pretrained, or leave --model out for the embedded model")
+    if p.is_dir() and not (p/"config.json").exists(): raise UsageError(f"--model {model}: a folder without config.json, not a saved model", "give a model folder saved by save_pretrained, or a .gguf file")
+    if p.is_file() and p.suffix != ".gguf": raise UsageError(f"--model {model}: not a .gguf file or a model folder", "give a .gguf file or a model folder")
+
+_OPTIONS = ("n", "max_new_tokens", "max_lines", "temperature", "top_k", "top_p")  # CLI options checked against `GenConfig.ranges`
+
+@cli_main("rp-generate")
 def generate_cli(argv:list[str]|None=None):
     "Console script `rp-generate`: print poems continuing opening lines."
-    import argparse, json
-    p = argparse.ArgumentParser(prog="rp-generate", description="Write poems from opening lines with the embedded model (or --model).")
-    p.add_argument("prompts", nargs="+", help="opening line(s)")
+    p = ArgumentParser(prog="rp-generate", description="Write poems from opening lines with the embedded model (or --model).")
+    p.add_argument("prompts", nargs="*", help="opening line(s)")
+    p.add_argument("--prompt-file", default=None, help="a text file with one opening line per line (added after the prompts given)")
     p.add_argument("--n", type=int, default=1, help="poems per opening line")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--model", default=None, help="a .gguf file, model folder or cached HF id (default: embedded SmolLM2-135M)")
     p.add_argument("--max-new-tokens", type=int, default=GenConfig.max_new_tokens)
-    p.add_argument("--max-lines", type=int, default=GenConfig.max_lines)
-    p.add_argument("--temperature", type=float, default=GenConfig.temperature)
-    p.add_argument("--top-k", type=int, default=GenConfig.top_k)
-    p.add_argument("--top-p", type=float, default=GenConfig.top_p)
+    p.add_argument("--max-lines", type=_int_or_none, default=GenConfig.max_lines, help="stop after this many lines (none: no limit)")
+    p.add_argument("--temperature", type=float, default=GenConfig.temperature, help="0 means greedy decoding")
+    p.add_argument("--top-k", type=int, default=GenConfig.top_k, help="0 means off")
+    p.add_argument("--top-p", type=float, default=GenConfig.top_p, help="in (0, 1]; 1 means off")
     p.add_argument("--mode", choices=["auto", "plain", "chat"], default="auto", help="prompt format")
     p.add_argument("--device", default="auto")
     p.add_argument("--json", action="store_true", help="print JSON records instead of text")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
     a = p.parse_args(argv)
-    if a.n < 1: p.error("--n must be at least 1")
-    lm = load_lm(a.model, device=a.device)
+    check_fields(a, {k: GenConfig.ranges[k] for k in _OPTIONS}, label=lambda f: "--" + f.replace("_", "-"))
+    prompts = [t for t in a.prompts if t.strip()] + (read_prompt_file(a.prompt_file) if a.prompt_file else [])
+    if not prompts: raise UsageError("no opening lines given", 'give one or more opening lines, e.g. rp-generate "The autumn wind", or --prompt-file FILE')
+    _check_model_path(a.model)
     cfg = GenConfig(n=a.n, seed=a.seed, max_new_tokens=a.max_new_tokens, max_lines=a.max_lines, temperature=a.temperature,
                     top_k=a.top_k, top_p=a.top_p, prompt_mode=a.mode)
-    for k, s in enumerate(generate(lm, a.prompts, cfg)):
+    lm = load_lm(a.model, device=a.device)                                 # everything above is checked before this
+    for k, s in enumerate(generate(lm, prompts, cfg)):
         print(json.dumps(asdict(s)) if a.json else _poem_block(s, k))

@@ -4,15 +4,17 @@
 
 # %% ../nbs/02_models.ipynb #7593f996
 from __future__ import annotations
-import hashlib, json, os, shutil, tempfile, time
+import hashlib, json, time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 import torch
 from transformers import (AutoModelForCausalLM, AutoTokenizer, GPT2Config, GPT2LMHeadModel, LlamaConfig,
                           LlamaForCausalLM, PreTrainedTokenizerFast)
+from tokenizers import Tokenizer, decoders, pre_tokenizers, trainers
+from tokenizers import models as bpe_models
 from transformers.utils import logging as hf_logging
-from .core import ASSETS, cache_dir, default_dtype, fetch_asset, get_logger, resolve_device, sha256_file
+from .core import ASSETS, atomic_dir, cache_dir, default_dtype, fetch_asset, get_logger, resolve_device, sha256_file
 
 log = get_logger(__name__)
 
@@ -87,8 +89,7 @@ CHATML_TEMPLATE = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['co
 
 @lru_cache(maxsize=1)
 def _tiny_tokenizer_json(vocab_size:int) -> str:
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    tk = Tokenizer(models.BPE())
+    tk = Tokenizer(bpe_models.BPE())
     tk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tk.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
@@ -99,7 +100,6 @@ def _tiny_tokenizer_json(vocab_size:int) -> str:
 def tiny_tokenizer(vocab_size:int=400, # BPE vocabulary, 256 bytes + merges + 3 special tokens
                   ):
     "A small byte-level BPE tokenizer with ChatML special tokens, built offline in code."
-    from tokenizers import Tokenizer
     tok = PreTrainedTokenizerFast(tokenizer_object=Tokenizer.from_str(_tiny_tokenizer_json(vocab_size)),
                                   bos_token="<|im_start|>", eos_token="<|im_end|>", unk_token="<|endoftext|>")
     tok.chat_template = CHATML_TEMPLATE
@@ -137,12 +137,12 @@ def _convert_gguf(gguf:Path, out:Path) -> dict:
     model.hf_quantizer = None
     if hasattr(model.config, "quantization_config"): del model.config.quantization_config
     model.config.__dict__.pop("quantization_config", None)
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=out.name + ".tmp"))
-    model.save_pretrained(tmp); tok.save_pretrained(tmp)
-    meta = {"source": str(gguf), "source_sha256": sha256_file(gguf), "convert_seconds": round(time.perf_counter() - t0, 2)}
-    (tmp/"rp_conversion.json").write_text(json.dumps(meta, indent=2))
-    if out.exists(): shutil.rmtree(out)
-    os.replace(tmp, out)
+    meta = {"source": str(gguf), "source_sha256": sha256_file(gguf)}
+    def fill(tmp:Path):
+        model.save_pretrained(tmp); tok.save_pretrained(tmp)
+        meta["convert_seconds"] = round(time.perf_counter() - t0, 2)
+        (tmp/"rp_conversion.json").write_text(json.dumps(meta, indent=2))
+    atomic_dir(out, fill)
     return meta
 
 def gguf_to_hf(gguf:str|Path,             # a .gguf file

@@ -13,8 +13,8 @@ import torch.nn.functional as F
 from transformers.cache_utils import DynamicCache, DynamicLayer
 from .core import UsageError, cache_dir, check_range, get_logger
 from .models import LM, load_lm, tiny_lm
-from .generate import (GenConfig, Sample, cache_over, clean_poem, encode_prompts, generate, newline_table,
-                                        next_tokens, row_generators, stop_ids)
+from .generate import (GenConfig, Sample, cache_over, clean_poem, encode_prompts, generate, generated_length,
+                                        next_tokens, row_generators, stop_ids, StopTracker)
 
 log = get_logger(__name__)
 
@@ -330,8 +330,6 @@ def pplm_sample_batch(lm:LM, input_ids:torch.Tensor, attention_mask:torch.Tensor
     "PPLM-steered tokens (B, N) after left-padded prompts, and stop reasons."
     model, B, dev = lm.model, input_ids.shape[0], input_ids.device
     sampler = _sampler(cfg, gen_cfg)
-    stops = torch.tensor(stop_ids(lm.tokenizer), device=dev)
-    nl = newline_table(lm.tokenizer).to(dev)
     V = max(len(lm.tokenizer), model.config.vocab_size)
     seen = torch.zeros(B, V, dtype=torch.bool, device=dev)
     seen.scatter_(1, input_ids * attention_mask, attention_mask.bool())
@@ -340,9 +338,7 @@ def pplm_sample_batch(lm:LM, input_ids:torch.Tensor, attention_mask:torch.Tensor
     grad_norms, hid = None, attribute.needs_hidden
     acc = torch.zeros(B, model.config.hidden_size, device=dev) if hid else None   # (B, d) sum of past hidden states
     count = torch.zeros(B, device=dev)
-    done = torch.zeros(B, dtype=torch.bool, device=dev)
-    reason, toks = ["max_tokens"] * B, []
-    lines = torch.zeros(B, dtype=torch.long, device=dev); started = torch.zeros(B, dtype=torch.bool, device=dev)
+    st, toks = StopTracker(lm.tokenizer, B, sampler.max_lines, dev), []     # which rows are done, and why
     for t in range(gen_cfg.max_new_tokens):
         pos = mask.sum(-1, keepdim=True) - 1                                   # (B, 1)
         steer = cfg.step_size > 0 and cfg.num_iterations > 0 and t < cfg.grad_length and len(ck) > 0
@@ -357,29 +353,23 @@ def pplm_sample_batch(lm:LM, input_ids:torch.Tensor, attention_mask:torch.Tensor
         if steer:
             state = decode_state(lm, nk, nv, mask, pos, acc, count, cfg) if hid else None
             base_k, base_v = (pk, pv) if cfg.carry_history and pk is not None else (ck, cv)
-            qk, qv, grad_norms, _ = perturb_past(lm, x, base_k, base_v, mask, attribute, cfg, unpert, state, grad_norms, ~done, first)
+            qk, qv, grad_norms, _ = perturb_past(lm, x, base_k, base_v, mask, attribute, cfg, unpert, state, grad_norms, ~st.done, first)
             pert, _, k2, v2 = _step(lm, x, qk, qv, mask, pos)
             if cfg.carry_history: pk, pv = k2, v2
         elif cfg.carry_history and pk is not None: pert, _, pk, pv = _step(lm, x, pk, pv, mask, pos)
         else: pert = unpert
         ck, cv = nk, nv
-        if hid: acc = acc + u_hid.float() * (~done).float()[:, None]; count = count + (~done).float()
+        if hid: acc = acc + u_hid.float() * (~st.done).float()[:, None]; count = count + (~st.done).float()
         fused = fuse_logits(pert, unpert, cfg.gm_scale)                         # (B, V)
         nxt = next_tokens(fused, sampler, seen[:, :fused.shape[-1]], gens if sampler.do_sample else None)
-        nxt = torch.where(done, lm.tokenizer.pad_token_id, nxt)
+        nxt = torch.where(st.done, lm.tokenizer.pad_token_id, nxt)
         toks.append(nxt)
         seen.scatter_(1, nxt[:, None], True)
-        is_stop = torch.isin(nxt, stops) & ~done
-        lines += torch.where(started & ~done, nl[nxt], 0)
-        started |= nl[nxt] == 0
-        hit_lines = (lines >= sampler.max_lines) & ~done & ~is_stop if sampler.max_lines else torch.zeros_like(done)
-        for i in torch.nonzero(is_stop).flatten().tolist(): reason[i] = "eos"
-        for i in torch.nonzero(hit_lines).flatten().tolist(): reason[i] = "lines"
-        done |= is_stop | hit_lines
-        if done.all(): break
-        mask = torch.cat([mask, (~done | is_stop | hit_lines).long()[:, None]], dim=1)
+        live = st.update(nxt)                                                  # (B,) rows whose token counts
+        if st.done.all(): break
+        mask = torch.cat([mask, live.long()[:, None]], dim=1)
         x = nxt
-    return torch.stack(toks, dim=1), reason                                    # (B, N)
+    return torch.stack(toks, dim=1), st.reason                                    # (B, N)
 
 # %% ../nbs/04_pplm.ipynb #f8ca5cbc
 _PPLM_FIELDS = {f.name for f in fields(PPLMConfig)}
@@ -414,8 +404,7 @@ def pplm_generate(lm:LM, prompts:list[str]|str, attribute:Attribute,
         gens = row_generators(gen_cfg.seed, ps, [j for _, j in chunk], "cpu") if gen_cfg.do_sample else None
         toks, reasons = pplm_sample_batch(lm, ids, mask, attribute, cfg, gen_cfg, gens)
         for (i, j), row, why in zip(chunk, toks.tolist(), reasons):
-            n_tok = next((k + 1 for k, t in enumerate(row) if t in stop), len(row)) if why == "eos" else (
-                    len(row) - next((k for k, t in enumerate(reversed(row)) if t != lm.tokenizer.pad_token_id), 0))
+            n_tok = generated_length(row, why, stop, lm.tokenizer.pad_token_id)
             raw = lm.tokenizer.decode(row[:n_tok], skip_special_tokens=True)
             text = clean_poem(raw, prompts[i], gen_cfg.max_lines, truncated=why == "max_tokens")
             samples.append(Sample(prompts[i], text, raw, n_tok, why, i, j, gen_cfg.seed, settings))

@@ -11,12 +11,14 @@ from typing import Sequence
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .core import cache_dir, get_logger, set_seed
-from .models import LM, model_fingerprint
+from tqdm import tqdm
+from .core import Presets, UsageError, cache_dir, check_fields, get_logger, set_seed
+from .data import extract_prompts, load_corpus, split_poems
+from .models import LM, load_lm, model_fingerprint
 from .generate import GenConfig, format_prompt, generate
-from .sft import (AdapterError, LoraSFTConfig, _autocast, _is_peft, decoder_and_head, _prepare_model, _schedule,
-                                   check_adapter, load_adapter, lora_parameters, save_adapter)
-from .reward import Pair
+from .sft import (AdapterError, LoraSFTConfig, autocast_for, check_adapter, decoder_and_head, has_lora, load_adapter,
+                                   load_or_train_default_adapter, lora_parameters, save_adapter, trainable_lora_model, warmup_linear)
+from .reward import BOOTSTRAP_REWARDS, Embedder, Pair, hash_fraction, train_bootstrap_reward
 
 log = get_logger(__name__)
 
@@ -26,9 +28,15 @@ __all__ = ['log', 'DPO_PRESETS', 'DPOConfig', 'encode_pair', 'collate_pairs', 'p
            'make_pairs_from_reward', 'paired_bootstrap_ci', 'dpo_experiment', 'experiment_prompts',
            'run_dpo_experiment']
 
+# %% ../nbs/07_preference.ipynb #83fbb2e5
+DPO_PRESETS = {
+    "cpu": dict(lr=2e-4, epochs=4, batch_size=4, grad_accum=2, max_length=160, max_prompt_length=112, warmup_steps=2),
+    "gpu": dict(lr=1e-4, epochs=4, batch_size=16, grad_accum=1, max_length=256, max_prompt_length=160, warmup_steps=5),
+}
+
 # %% ../nbs/07_preference.ipynb #cf71456e
 @dataclass
-class DPOConfig:
+class DPOConfig(Presets, presets=DPO_PRESETS):
     "Direct preference optimisation settings; saved with every DPO adapter."
     beta: float = 0.1                # KL strength; implicit reward = beta * log(pi/pi_ref) (Rafailov et al. 2023: 0.1)
     lr: float = 5e-5                 # peak AdamW learning rate of the adapter weights
@@ -46,28 +54,19 @@ class DPOConfig:
     ref_batch_size: int = 16         # pairs per forward pass when computing log-probs without gradients
     lora_r: int = 16                 # rank of a fresh adapter, when the policy given has none yet
     lora_alpha: int = 32
-    precision: str = "auto"          # "auto": bf16 autocast on a GPU, fp32 on a CPU; "bf16" (worth it where `cpu_bf16_fast()`) / "fp32"
+    precision: str = "auto"          # "auto": bf16 autocast on a GPU, fp32 on a CPU; or "bf16" / "fp32"
     seed: int = 0                    # shuffling and (for a fresh adapter) its initialisation
 
+    ranges = {"beta": dict(lo=0, lo_open=True, note="the KL strength; 0.1 is the usual value"), "lr": dict(lo=0, lo_open=True),
+              "warmup_steps": dict(lo=0, integer=True), "weight_decay": dict(lo=0), "max_grad_norm": dict(lo=0, lo_open=True, none=True),
+              "epochs": dict(lo=1, integer=True), "max_steps": dict(lo=1, integer=True, none=True), "batch_size": dict(lo=1, integer=True),
+              "grad_accum": dict(lo=1, integer=True), "max_length": dict(lo=2, integer=True), "max_prompt_length": dict(lo=1, integer=True),
+              "ref_batch_size": dict(lo=1, integer=True), "lora_r": dict(lo=1, integer=True), "lora_alpha": dict(lo=0, lo_open=True)}
     def __post_init__(self):
-        if self.beta <= 0: raise ValueError(f"beta={self.beta}: the KL strength must be positive (0.1 is the usual value)")
-        if not 0 < self.max_prompt_length < self.max_length:
-            raise ValueError(f"max_prompt_length={self.max_prompt_length} must be positive and below max_length="
-                             f"{self.max_length}, to leave room for the completion")
-        if self.batch_size < 1 or self.grad_accum < 1: raise ValueError("batch_size and grad_accum must be at least 1")
-
-    @classmethod
-    def preset(cls, name:str, # "cpu" or "gpu" (see `DPO_PRESETS`)
-               **overrides):
-        "A named preset, with fields overridden by keyword."
-        if name not in DPO_PRESETS: raise KeyError(f"unknown DPO preset '{name}'; presets: {', '.join(DPO_PRESETS)}")
-        return replace(cls(**DPO_PRESETS[name]), **overrides)
-
-# %% ../nbs/07_preference.ipynb #83fbb2e5
-DPO_PRESETS = {
-    "cpu": dict(lr=2e-4, epochs=4, batch_size=4, grad_accum=2, max_length=160, max_prompt_length=112, warmup_steps=2),
-    "gpu": dict(lr=1e-4, epochs=4, batch_size=16, grad_accum=1, max_length=256, max_prompt_length=160, warmup_steps=5),
-}
+        check_fields(self, self.ranges)
+        if self.max_prompt_length >= self.max_length:
+            raise UsageError(f"DPOConfig.max_prompt_length = {self.max_prompt_length} must be below max_length = {self.max_length}",
+                             "lower max_prompt_length or raise max_length, to leave room for the completion")
 
 # %% ../nbs/07_preference.ipynb #6230d93b
 def _triples(pairs, what:str="pairs") -> list[tuple[str, str, str]]:
@@ -186,7 +185,7 @@ def _encoded_logps(model:torch.nn.Module, encoded:list[dict], cfg:DPOConfig, pad
     dev, out = next(model.parameters()).device, []
     for i in range(0, len(encoded), cfg.ref_batch_size):
         chunk = encoded[i:i+cfg.ref_batch_size]
-        with _autocast(dev, cfg.precision): lp = packed_logps(model, _to(pack_pairs(chunk, pad_id), dev))  # (2b,)
+        with autocast_for(dev, cfg.precision): lp = packed_logps(model, _to(pack_pairs(chunk, pad_id), dev))  # (2b,)
         out.append(lp.float().view(2, len(chunk)).T.cpu())                                                  # (b, 2)
     model.train(was)
     return torch.cat(out) if out else torch.zeros(0, 2)
@@ -229,7 +228,7 @@ def _dpo_step(model, micro:list[list[dict]], ref:list[torch.Tensor], cfg:DPOConf
     dev, n = next(model.parameters()).device, sum(len(m) for m in micro)
     rows = []
     for enc, r in zip(micro, ref):
-        with _autocast(dev, cfg.precision): lp = packed_logps(model, _to(pack_pairs(enc, pad_id), dev))  # (2b,)
+        with autocast_for(dev, cfg.precision): lp = packed_logps(model, _to(pack_pairs(enc, pad_id), dev))  # (2b,)
         pol = lp.float().view(2, len(enc)).T                                                                 # (b, 2)
         r = r.to(dev)
         losses, ch, rj = dpo_loss(pol[:, 0], pol[:, 1], r[:, 0], r[:, 1], cfg.beta)
@@ -246,7 +245,6 @@ def train_dpo(policy:LM,                   # an SFT adapter `LM` (trained furthe
               progress:bool=True,          # tqdm progress bar
              ) -> tuple[LM, dict]:
     "DPO of a LoRA policy on preference pairs against a frozen reference; returns the new policy and the history."
-    from tqdm import tqdm
     cfg = cfg or DPOConfig()
     train, val = _triples(pairs, "pairs"), _triples(val_pairs or [], "val_pairs")
     if not train: raise ValueError("train_dpo needs at least one preference pair")
@@ -260,7 +258,7 @@ def train_dpo(policy:LM,                   # an SFT adapter `LM` (trained furthe
     ref, vref = _encoded_logps(ref_lm.model, enc, cfg, pad), _encoded_logps(ref_lm.model, venc, cfg, pad)  # (N, 2)
     ref_s = time.perf_counter() - t0
     set_seed(cfg.seed)
-    model, base = _prepare_model(policy, LoraSFTConfig(r=cfg.lora_r, alpha=cfg.lora_alpha, seed=cfg.seed))
+    model, base = trainable_lora_model(policy, LoraSFTConfig(r=cfg.lora_r, alpha=cfg.lora_alpha, seed=cfg.seed))
     if not base.get("base_fingerprint"): base = {"base_model": policy.name, "base_fingerprint": model_fingerprint(policy.model)}
     if cfg.disable_dropout: _disable_dropout(model)
     per_step = cfg.batch_size * cfg.grad_accum
@@ -268,7 +266,7 @@ def train_dpo(policy:LM,                   # an SFT adapter `LM` (trained furthe
     total = steps_per_epoch * cfg.epochs if cfg.max_steps is None else min(cfg.max_steps, steps_per_epoch * cfg.epochs)
     params = list(lora_parameters(model).values())
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: _schedule(s, cfg.warmup_steps, total))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, cfg.warmup_steps, total))
     hist = {"method": "dpo", "config": asdict(cfg), **base,
             "reference": {"name": ref_lm.name, "adapter_path": ref_lm.meta.get("adapter_path"), "is_policy_start": reference is None},
             "data": {"n_pairs": len(train), "n_val_pairs": len(val), "pairs_sha256": pairs_sha256(train)},
@@ -419,8 +417,6 @@ def experiment_prompts(poems=None,          # the corpus (default: the embedded 
                        seed:int=0,
                       ) -> tuple[list, list]:
     "First-line prompts of train-split poems, author-balanced, with training and evaluation prompts on disjoint poems."
-    from reciprocal_poetry.data import extract_prompts, load_corpus, split_poems
-    from reciprocal_poetry.reward import hash_fraction
     pool = split_poems(load_corpus() if poems is None else list(poems))["train"]
     side = lambda p: hash_fraction(p.poem_id, f"dpo-eval{seed}") < 0.4
     return (extract_prompts([p for p in pool if not side(p)], n=n_train, seed=seed),
@@ -441,9 +437,6 @@ def run_dpo_experiment(preset:str="cpu",          # DPO preset; also picks the d
                        **overrides,               # DPOConfig fields
                       ) -> dict:
     "The DPO goal experiment on the embedded models; returns the figures `bench/train.py` reports."
-    from reciprocal_poetry.models import load_lm
-    from reciprocal_poetry.reward import BOOTSTRAP_REWARDS, Embedder, train_bootstrap_reward
-    from reciprocal_poetry.sft import load_or_train_default_adapter
     t0 = time.perf_counter()
     lm = lm or load_lm(device=device)
     sft = sft or load_or_train_default_adapter(lm, preset=preset, progress=progress)

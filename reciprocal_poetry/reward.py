@@ -4,15 +4,19 @@
 
 # %% ../nbs/06_reward.ipynb #03c2d6bd
 from __future__ import annotations
-import hashlib, json, math, os, re, shutil, tempfile, time, uuid, zlib
+import hashlib, json, math, os, re, time, uuid, zlib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 import numpy as np
 import torch
 import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
 from torch import nn
-from .core import cache_dir, fetch_asset, get_logger, read_json, resolve_device, sha256_file, write_json
+from .core import (atomic_dir, cache_dir, check_fields, fetch_asset, get_logger, read_json, resolve_device,
+                                    sha256_file, single_thread, write_json)
+from .data import Prompt, extract_prompts, load_corpus, split_poems
+from .generate import GenConfig, generate
 
 log = get_logger(__name__)
 
@@ -135,7 +139,7 @@ class Embedder(BaseEmbedder):
         path = Path(path).expanduser() if path is not None else fetch_asset("minilm")
         if not (path/"modules.json").exists() and not (path/"config.json").exists():
             raise FileNotFoundError(f"{path}: not a sentence-transformers folder (no modules.json or config.json)")
-        from sentence_transformers import SentenceTransformer  # imported here: a second or two that fast tests skip
+        from sentence_transformers import SentenceTransformer  # imported here: measured 23.6 s after torch/transformers/peft on the contended 2-core machine, which fast tests (TinyEmbedder) skip
         self.path, self.batch_size = path, batch_size
         self.model = SentenceTransformer(str(path), device=str(resolve_device(device)))
         super().__init__(f"st-{path.name}-{_folder_identity(path)}", _st_dim(self.model), disk_cache)
@@ -188,14 +192,18 @@ class RewardConfig:
     rating_weight: float = 1.0   # weight of the ratings term when loss == "both"
     with_prompt: bool = False    # score prompt + continuation (True) or the continuation alone (False)
 
+    ranges = {"dropout": dict(lo=0, hi=1, hi_open=True), "lr": dict(lo=0, lo_open=True), "weight_decay": dict(lo=0),
+              "epochs": dict(lo=1, integer=True), "batch_size": dict(lo=1, integer=True), "patience": dict(lo=1, integer=True),
+              "val_frac": dict(lo=0, hi=1, hi_open=True), "rating_weight": dict(lo=0)}  # field -> allowed range (`check_fields`)
+
     def __post_init__(self):
+        check_fields(self, self.ranges)
         if self.loss not in LOSSES: raise ValueError(f"loss '{self.loss}' unknown; use one of {LOSSES}")
         lo, hi = (float(x) for x in self.rating_scale)
         if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
             raise ValueError(f"rating_scale {self.rating_scale} must be two finite numbers (lo, hi) with lo < hi")
         self.rating_scale, self.hidden = (lo, hi), [int(h) for h in self.hidden]
         if any(h < 1 for h in self.hidden): raise ValueError(f"hidden widths must be positive, got {self.hidden}")
-        if not 0 <= self.dropout < 1 or not 0 <= self.val_frac < 1: raise ValueError("dropout and val_frac must be in [0, 1)")
 
 # %% ../nbs/06_reward.ipynb #49a708bb
 def reward_mlp(dim:int, hidden:Sequence[int], dropout:float) -> nn.Sequential:
@@ -204,11 +212,6 @@ def reward_mlp(dim:int, hidden:Sequence[int], dropout:float) -> nn.Sequential:
     for h in hidden: layers += [nn.Linear(d, h), nn.GELU(), nn.Dropout(dropout)]; d = h
     out = nn.Linear(d, 1); nn.init.zeros_(out.bias)
     return nn.Sequential(*layers, out)
-
-class _one_thread:
-    "Run a block on one torch CPU thread (restoring the thread count after)."
-    def __enter__(self): self.n = torch.get_num_threads(); torch.set_num_threads(1)
-    def __exit__(self, *exc): torch.set_num_threads(self.n)
 
 def join_poem(prompt:str, continuation:str) -> str:
     "The whole poem: the prompt, a newline, the continuation (either may be empty)."
@@ -287,7 +290,7 @@ class RewardModel:
         "Scores (N,) of precomputed embeddings (N, D), in eval mode without gradients."
         self.net.eval()
         if not len(E): return torch.zeros(0)
-        with torch.no_grad(), _one_thread(): return torch.cat([self._forward(E[i:i+4096]) for i in range(0, len(E), 4096)])  # (N,)
+        with torch.no_grad(), single_thread(): return torch.cat([self._forward(E[i:i+4096]) for i in range(0, len(E), 4096)])  # (N,)
 
     def inputs(self, texts:Sequence[str], prompts:Sequence[str]|None=None) -> list[str]:
         "What the model reads for each text: prompt + text when `config.with_prompt`, else the text alone."
@@ -377,7 +380,7 @@ def _fit(self:RewardModel,
     opt = torch.optim.AdamW(self.net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     n_p, n_r = (len(P) if P is not None else 0), (len(R) if R is not None else 0)
     steps = max(math.ceil(n_p / cfg.batch_size), math.ceil(n_r / cfg.batch_size))
-    with torch.random.fork_rng(devices=[]), _one_thread():
+    with torch.random.fork_rng(devices=[]), single_thread():
         torch.manual_seed(cfg.seed)
         for epoch in range(1, cfg.epochs + 1):
             self.net.train()
@@ -423,21 +426,10 @@ def pairwise_accuracy(model, # anything with `score(texts, prompts) -> (N,)`
 # %% ../nbs/06_reward.ipynb #f0e26eda
 FORMAT = "reciprocal_poetry.reward/1"
 
-def _atomic_dir(path:Path, write:Callable[[Path], None]) -> Path:
-    "Build a folder with `write(tmp)` beside `path`, then swap it into place."
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.tmp"))
-    try: write(tmp)
-    except BaseException: shutil.rmtree(tmp, ignore_errors=True); raise
-    if path.exists(): shutil.rmtree(path)
-    os.replace(tmp, path)
-    return path
-
 def _save(self:RewardModel, path:str|Path, # folder to (over)write
          extra:dict|None=None,             # anything else to record in reward.json (metrics, data provenance)
         ) -> Path:
     "Save weights, config, embedder identity, label scale and training log to a folder."
-    from safetensors.torch import save_file
     def write(d:Path):
         save_file({k: v.contiguous() for k, v in self.net.state_dict().items()}, str(d/"weights.safetensors"))
         write_json(d/"reward.json", {"format": FORMAT, "config": asdict(self.config),
@@ -446,7 +438,7 @@ def _save(self:RewardModel, path:str|Path, # folder to (over)write
                        "score": "a logit: sigmoid(score) is the predicted normalised rating; pair losses fix only differences"},
             "history": self.history, "meta": self.meta, "extra": extra or {},
             "weights_sha256": sha256_file(d/"weights.safetensors")})
-    return _atomic_dir(Path(path), write)
+    return atomic_dir(Path(path), write)
 
 RewardModel.save = _save
 
@@ -464,7 +456,6 @@ def _load_model(cls, path:str|Path, # a folder written by `RewardModel.save`
                 embedder:BaseEmbedder, # must be the embedder the model was trained with
                ) -> RewardModel:
     "Load a saved reward model onto `embedder`, refusing another embedder or a damaged weight file."
-    from safetensors.torch import load_file
     path = Path(path); info = _read_reward_json(path)
     want = info["embedder"]["identity"]
     if embedder.identity != want:
@@ -529,7 +520,7 @@ def _save_ensemble(self:RewardEnsemble, path:str|Path, extra:dict|None=None) -> 
         for i, m in enumerate(self.members): m.save(d/f"member_{i}")
         write_json(d/"ensemble.json", {"format": FORMAT, "k": self.k, "bootstrap": self.bootstrap, "config": asdict(self.config),
                                        "embedder": {"identity": self.embedder.identity, "dim": self.embedder.dim}, "extra": extra or {}})
-    return _atomic_dir(Path(path), write)
+    return atomic_dir(Path(path), write)
 
 def _load_ensemble(cls, path:str|Path, embedder:BaseEmbedder) -> RewardEnsemble:
     "Load a saved ensemble onto `embedder`."
@@ -626,8 +617,6 @@ def bootstrap_pairs(prompts:Sequence,     # Prompt records (.text, .reference, .
     return out
 
 # %% ../nbs/06_reward.ipynb #1de45c51
-from .generate import GenConfig, generate
-
 def lm_sampler(lm,                          # an `LM` (load it once and pass it in)
                cfg:GenConfig|None=None,     # sampling settings; `n` is set by each call
                **overrides,                 # GenConfig fields, e.g. max_new_tokens=40, seed=1
@@ -640,8 +629,6 @@ def lm_sampler(lm,                          # an `LM` (load it once and pass it 
     return generate_fn
 
 # %% ../nbs/06_reward.ipynb #d502a153
-from .data import Prompt, extract_prompts, load_corpus, split_poems
-
 def line_prompts(poems:Sequence,   # Poem records
                  stride:int=4,     # take every stride-th line as a prompt ...
                  start:int=4,      # ... from this line on (line 0 is `extract_prompts`' first-line prompt)

@@ -4,24 +4,37 @@
 
 # %% ../nbs/05_sft.ipynb #eaafdced
 from __future__ import annotations
-import copy, datetime, hashlib, json, math, os, random, shutil, tempfile, time, warnings
+import copy, datetime, hashlib, json, math, random, time, warnings
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 import torch
 import torch.nn.functional as F
-from .core import cache_dir, get_logger, library_versions, read_json, set_seed, write_json
+from peft import LoraConfig, PeftModel, get_peft_model
+from peft.utils import TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING as PEFT_TARGETS
+from safetensors import safe_open
+from tqdm import tqdm
+from .core import Presets, atomic_dir, cache_dir, check_fields, get_logger, library_versions, read_json, set_seed, write_json
 from .data import Poem, balanced_sample, load_corpus, split_poems
 from .models import LM
+from .generate import format_prompt
 
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'LORA_TARGETS', 'LORA_MLP_TARGETS', 'SFT_PRESETS', 'HEAD_ONLY_TYPES', 'EVAL_BATCH_TOKENS', 'ADAPTER_META',
+__all__ = ['log', 'SFT_PRESETS', 'LORA_TARGETS', 'LORA_MLP_TARGETS', 'HEAD_ONLY_TYPES', 'EVAL_BATCH_TOKENS', 'ADAPTER_META',
            'LoraSFTConfig', 'lora_targets', 'encode_example', 'collate', 'decoder_and_head', 'sft_loss', 'eval_batches',
-           'perplexity', 'add_lora', 'lora_parameters', 'cpu_bf16_fast', 'accumulate_grads', 'texts_sha256',
-           'encode_examples', 'step_batches', 'train_lora', 'train_on_preferred', 'AdapterError', 'save_adapter',
-           'check_adapter', 'load_adapter', 'merge_and_save', 'poem_chunks', 'sft_data', 'default_adapter_path',
-           'train_default_adapter', 'load_or_train_default_adapter']
+           'perplexity', 'has_lora', 'add_lora', 'lora_parameters', 'cpu_bf16_fast', 'autocast_for', 'accumulate_grads',
+           'texts_sha256', 'encode_examples', 'trainable_lora_model', 'step_batches', 'warmup_linear', 'train_lora',
+           'train_on_preferred', 'AdapterError', 'save_adapter', 'check_adapter', 'load_adapter', 'merge_and_save',
+           'poem_chunks', 'sft_data', 'default_adapter_path', 'train_default_adapter', 'load_or_train_default_adapter']
+
+# %% ../nbs/05_sft.ipynb #5f7e0a11
+SFT_PRESETS = {
+    "cpu": dict(lr=2e-3, epochs=1, max_steps=208, batch_size=8, grad_accum=1, max_tokens=144, chunk_tokens=80, mlp=True,
+                warmup_steps=10, prompt_format="mixed", eval_steps=70, eval_batch_size=16, patience=1),
+    "gpu": dict(lr=2e-4, epochs=5, max_steps=None, batch_size=16, grad_accum=2, max_tokens=288, chunk_tokens=192,
+                mlp=True, warmup_steps=20, prompt_format="mixed", eval_batch_size=32, patience=2),
+}
 
 # %% ../nbs/05_sft.ipynb #b232bab9
 LORA_TARGETS = {  # model_type -> modules that receive LoRA adapters
@@ -34,7 +47,7 @@ LORA_MLP_TARGETS = {  # model_type -> the MLP projections added when `LoraSFTCon
 }
 
 @dataclass
-class LoraSFTConfig:
+class LoraSFTConfig(Presets, presets=SFT_PRESETS):
     "LoRA supervised fine-tuning settings; saved with every adapter."
     r: int = 16                      # LoRA rank (original experiments: 16)
     alpha: int = 32                  # LoRA scale numerator: the update is (alpha/r) B A (original: 32)
@@ -58,24 +71,19 @@ class LoraSFTConfig:
     patience: int|None = 2           # stop after this many evaluations without a better validation loss (None = off)
     min_delta: float = 0.0           # an improvement must lower the validation loss by more than this
     restore_best: bool = True        # finish with the adapter of the best evaluation
-    precision: str = "auto"          # "auto": bf16 autocast on a GPU, fp32 on a CPU; "bf16" (worth it where `cpu_bf16_fast()`) / "fp32"
+    precision: str = "auto"          # "auto": bf16 autocast on a GPU, fp32 on a CPU; or "bf16" / "fp32"
     seed: int = 0                    # adapter initialisation, shuffling, dropout, prompt format choice
 
-    @classmethod
-    def preset(cls, name:str, # "cpu" or "gpu" (see `SFT_PRESETS`)
-               **overrides):
-        "A named preset, with fields overridden by keyword."
-        if name not in SFT_PRESETS: raise KeyError(f"unknown SFT preset '{name}'; presets: {', '.join(SFT_PRESETS)}")
-        return replace(cls(**SFT_PRESETS[name]), **overrides)
+    ranges = {"r": dict(lo=1, integer=True), "alpha": dict(lo=0, lo_open=True), "dropout": dict(lo=0, hi=1, hi_open=True),
+              "lr": dict(lo=0, lo_open=True), "warmup_steps": dict(lo=0, integer=True), "weight_decay": dict(lo=0),
+              "max_grad_norm": dict(lo=0, lo_open=True, none=True), "epochs": dict(lo=1, integer=True),
+              "max_steps": dict(lo=1, integer=True, none=True), "batch_size": dict(lo=1, integer=True),
+              "grad_accum": dict(lo=1, integer=True), "max_tokens": dict(lo=2, integer=True), "chunk_tokens": dict(lo=1, integer=True),
+              "eval_steps": dict(lo=1, integer=True, none=True), "eval_batch_size": dict(lo=1, integer=True),
+              "patience": dict(lo=1, integer=True, none=True), "min_delta": dict(lo=0)}  # field -> allowed range (`check_fields`)
+    def __post_init__(self): check_fields(self, self.ranges)
 
 # %% ../nbs/05_sft.ipynb #2f864a28
-SFT_PRESETS = {
-    "cpu": dict(lr=2e-3, epochs=1, max_steps=208, batch_size=8, grad_accum=1, max_tokens=144, chunk_tokens=80, mlp=True,
-                warmup_steps=10, prompt_format="mixed", eval_steps=70, eval_batch_size=16, patience=1),
-    "gpu": dict(lr=2e-4, epochs=5, max_steps=None, batch_size=16, grad_accum=2, max_tokens=288, chunk_tokens=192,
-                mlp=True, warmup_steps=20, prompt_format="mixed", eval_batch_size=32, patience=2),
-}
-
 def lora_targets(model:torch.nn.Module, # a transformers causal LM
                  mlp:bool=False,         # add the MLP projections (`LORA_MLP_TARGETS`) to the attention ones
                 ) -> list[str]:
@@ -84,7 +92,6 @@ def lora_targets(model:torch.nn.Module, # a transformers causal LM
     if mlp and mt not in LORA_MLP_TARGETS:
         raise ValueError(f"no MLP LoRA targets known for model_type '{mt}'; set LoraSFTConfig(target_modules=[...]) instead of mlp=True")
     if mt in LORA_TARGETS: return list(LORA_TARGETS[mt]) + (list(LORA_MLP_TARGETS[mt]) if mlp else [])
-    from peft.utils import TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING as PEFT_TARGETS
     if mt in PEFT_TARGETS: return list(PEFT_TARGETS[mt])
     raise ValueError(f"no default LoRA target modules for model_type '{mt}'; "
                      f"set LoraSFTConfig(target_modules=[...]) to the names of its attention projections")
@@ -92,7 +99,6 @@ def lora_targets(model:torch.nn.Module, # a transformers causal LM
 # %% ../nbs/05_sft.ipynb #5231dd8a
 def _chat_prefix(lm:LM, first_line:str) -> str:
     "The chat prompt `generate` builds for a poem opening with `first_line`."
-    from reciprocal_poetry.generate import format_prompt
     return format_prompt(lm, first_line, "chat")
 
 def encode_example(lm:LM,           # supplies the tokenizer (and the chat template)
@@ -198,14 +204,13 @@ def perplexity(lm_or_model:LM|torch.nn.Module, # an `LM`, or a bare model (then 
     return math.exp(total / n)
 
 # %% ../nbs/05_sft.ipynb #680de10c
-def _is_peft(model) -> bool: return hasattr(model, "peft_config")
+def has_lora(model) -> bool: return hasattr(model, "peft_config")
 
 def add_lora(model:torch.nn.Module, # a base causal LM; left untouched (a deep copy is wrapped)
              cfg:LoraSFTConfig,
             ):
     "A peft model: a copy of `model` with trainable LoRA adapters on `cfg`'s target modules."
-    from peft import LoraConfig, get_peft_model
-    if _is_peft(model): raise ValueError("this model already carries a LoRA adapter; pass its LM to train_lora to train it further")
+    if has_lora(model): raise ValueError("this model already carries a LoRA adapter; pass its LM to train_lora to train it further")
     targets = list(cfg.target_modules or lora_targets(model, cfg.mlp))
     pcfg = LoraConfig(r=cfg.r, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, target_modules=targets, bias="none",
                       task_type="CAUSAL_LM", fan_in_fan_out=model.config.model_type == "gpt2")  # GPT-2 stores (in, out) weights
@@ -224,7 +229,7 @@ def cpu_bf16_fast() -> bool:
     checks = [getattr(torch.cpu, n, None) for n in ("_is_avx512_bf16_supported", "_is_amx_tile_supported")]
     return any(bool(c()) for c in checks if c is not None)
 
-def _autocast(device:torch.device, precision:str):
+def autocast_for(device:torch.device, precision:str):
     "bf16 autocast on a GPU (`auto`) or when asked (`bf16`, e.g. on a CPU where `cpu_bf16_fast()`), fp32 otherwise."
     if precision not in ("auto", "bf16", "fp32"): raise ValueError(f"unknown precision '{precision}'; use 'auto', 'bf16' or 'fp32'")
     use = precision == "bf16" or (precision == "auto" and device.type == "cuda")
@@ -238,7 +243,7 @@ def accumulate_grads(model:torch.nn.Module,  # the peft model, in train mode
     n_total = sum(int((b["labels"][:, 1:] != -100).sum()) for b in micro_batches)
     dev, total = next(model.parameters()).device, 0.0
     for b in micro_batches:
-        with _autocast(dev, precision): s, _ = sft_loss(model, b)
+        with autocast_for(dev, precision): s, _ = sft_loss(model, b)
         (s / n_total).backward(); total += s.item()
     return total / max(n_total, 1), n_total
 
@@ -268,15 +273,15 @@ def _eval_loss(model, examples:list[dict], cfg:LoraSFTConfig, pad_id:int) -> flo
     model.eval(); dev = next(model.parameters()).device; total, n = 0.0, 0
     for batch in eval_batches(examples, cfg.eval_batch_size):
         b = {k: v.to(dev) for k, v in collate(batch, pad_id).items()}
-        with _autocast(dev, cfg.precision): s, k = sft_loss(model, b)
+        with autocast_for(dev, cfg.precision): s, k = sft_loss(model, b)
         total += s.item(); n += k
     model.train()
     return total / max(n, 1)
 
 # %% ../nbs/05_sft.ipynb #9705dd8f
-def _prepare_model(lm:LM, cfg:LoraSFTConfig):
+def trainable_lora_model(lm:LM, cfg:LoraSFTConfig):
     "A trainable peft model and the base model's identity."
-    if _is_peft(lm.model):  # continue training an existing adapter, on a copy
+    if has_lora(lm.model):  # continue training an existing adapter, on a copy
         model = copy.deepcopy(lm.model)
         for n, p in model.named_parameters(): p.requires_grad_("lora_" in n)
         base = {k: lm.meta.get(k) for k in ("base_model", "base_fingerprint", "base_dtype")}
@@ -298,7 +303,7 @@ def step_batches(lengths:list[int], # tokens per example
     steps = [order[k:k+per_step] for k in range(0, len(order), per_step)]
     return [steps[i] for i in torch.randperm(len(steps), generator=gen).tolist()] if group else steps
 
-def _schedule(step:int, warmup:int, total:int) -> float:
+def warmup_linear(step:int, warmup:int, total:int) -> float:
     "Linear warm-up to 1, then linear decay to 0 at `total`."
     if step < warmup: return (step + 1) / (warmup + 1)
     return max(0.0, (total - step) / max(1, total - warmup))
@@ -311,12 +316,11 @@ def train_lora(lm:LM,                       # base model (unchanged), or an adap
                progress:bool=True,          # show a tqdm progress bar
               ) -> tuple[LM, dict]:
     "LoRA fine-tune on `train_texts`; returns the adapter model as an `LM` and the training history."
-    from tqdm import tqdm
     cfg = cfg or LoraSFTConfig()
     _check_texts(train_texts, "train_texts"); _check_texts(val_texts or [], "val_texts")
     if not train_texts: raise ValueError("train_texts is empty; give at least one training text")
     set_seed(cfg.seed)
-    model, base = _prepare_model(lm, cfg)
+    model, base = trainable_lora_model(lm, cfg)
     train, val = encode_examples(lm, train_texts, cfg), encode_examples(lm, val_texts or [], replace(cfg, seed=cfg.seed + 1))
     dev, pad = lm.device, lm.tokenizer.pad_token_id
     per_step = cfg.batch_size * cfg.grad_accum
@@ -324,7 +328,7 @@ def train_lora(lm:LM,                       # base model (unchanged), or an adap
     total = steps_per_epoch * cfg.epochs if cfg.max_steps is None else min(cfg.max_steps, steps_per_epoch * cfg.epochs)
     params = list(lora_parameters(model).values())
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: _schedule(s, cfg.warmup_steps, total))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, cfg.warmup_steps, total))
     targets = sorted(next(iter(model.peft_config.values())).target_modules)  # as resolved for this architecture
     hist = {"config": {**asdict(cfg), "target_modules": targets}, **base, "data": {"n_train": len(train_texts), "n_val": len(val_texts or []),
             "train_sha256": texts_sha256(train_texts), "val_sha256": texts_sha256(val_texts or [])},
@@ -403,16 +407,6 @@ ADAPTER_META = "rp_adapter.json"
 class AdapterError(ValueError):
     "An adapter folder is missing, partial or corrupt, or belongs to another base model."
 
-def _atomic_dir(path:Path, fill) -> Path:
-    "Build a folder with `fill(tmp)` beside `path`, then swap it into place."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.tmp"))
-    try: fill(tmp)
-    except BaseException: shutil.rmtree(tmp, ignore_errors=True); raise
-    if path.exists(): shutil.rmtree(path)
-    os.replace(tmp, path)
-    return path
-
 def _now() -> str: return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 def save_adapter(adapter:LM,            # from `train_lora` or `load_adapter`
@@ -420,14 +414,14 @@ def save_adapter(adapter:LM,            # from `train_lora` or `load_adapter`
                  metrics:dict|None=None,# extra results to record, e.g. held-out perplexities
                 ) -> Path:
     "Save the LoRA weights with their provenance in `path`."
-    if not _is_peft(adapter.model): raise ValueError(f"{adapter.name} carries no LoRA adapter; save a model from train_lora or load_adapter")
+    if not has_lora(adapter.model): raise ValueError(f"{adapter.name} carries no LoRA adapter; save a model from train_lora or load_adapter")
     meta = {"format": "reciprocal_poetry.lora/1", **{k: adapter.meta.get(k) for k in ("base_model", "base_fingerprint", "base_dtype")},
             **adapter.meta.get("adapter", {}),
             "metrics": {**adapter.meta.get("metrics", {}), **(metrics or {})}, "versions": library_versions(), "saved_utc": _now()}
     def fill(tmp):
         adapter.model.save_pretrained(tmp)
         write_json(tmp/ADAPTER_META, meta)
-    return _atomic_dir(Path(path), fill)
+    return atomic_dir(Path(path), fill)
 
 # %% ../nbs/05_sft.ipynb #bd901620
 def check_adapter(path:str|Path, # an adapter folder
@@ -445,7 +439,6 @@ def check_adapter(path:str|Path, # an adapter folder
     except ValueError as e: raise AdapterError(f"{cfg_file}: corrupt adapter_config.json ({e}). {fix}") from e
     if not weights.exists(): raise AdapterError(f"{path}: partial adapter folder, the weights adapter_model.safetensors are missing. {fix}")
     try:
-        from safetensors import safe_open
         with safe_open(str(weights), "pt") as f:
             for k in f.keys(): f.get_tensor(k)
     except Exception as e: raise AdapterError(f"{weights}: corrupt adapter weights ({type(e).__name__}: {e}). {fix}") from e
@@ -459,9 +452,8 @@ def load_adapter(lm:LM,              # the base model the adapter was trained on
                  check_base:bool=True, # refuse a base model whose fingerprint differs (or that cannot be checked)
                 ) -> LM:
     "The base model with a saved LoRA adapter applied (on a copy: `lm` is unchanged)."
-    from peft import PeftModel
     path = Path(path)
-    if _is_peft(lm.model): raise AdapterError(f"{lm.name} already carries an adapter; load {path} onto the base model")
+    if has_lora(lm.model): raise AdapterError(f"{lm.name} already carries an adapter; load {path} onto the base model")
     meta = check_adapter(path)
     fp = lm.fingerprint
     if check_base and not meta:
@@ -497,7 +489,7 @@ def merge_and_save(adapter:LM,    # an adapter `LM` (unchanged: a copy is merged
                    path:str|Path, # the model folder to write (replaced if it exists)
                   ) -> Path:
     "Merge the LoRA update into a copy of the base weights and save a plain model folder loadable by `load_lm(path)`."
-    if not _is_peft(adapter.model): raise ValueError(f"{adapter.name} carries no LoRA adapter to merge")
+    if not has_lora(adapter.model): raise ValueError(f"{adapter.name} carries no LoRA adapter to merge")
     merged = copy.deepcopy(adapter.model).merge_and_unload()
     meta = {"format": "reciprocal_poetry.merged-lora/1", "merged": True,
             **{k: adapter.meta.get(k) for k in ("base_model", "base_fingerprint", "base_dtype")}, **adapter.meta.get("adapter", {}),
@@ -505,7 +497,7 @@ def merge_and_save(adapter:LM,    # an adapter `LM` (unchanged: a copy is merged
     def fill(tmp):
         merged.save_pretrained(tmp); adapter.tokenizer.save_pretrained(tmp)
         write_json(tmp/ADAPTER_META, meta)
-    return _atomic_dir(Path(path), fill)
+    return atomic_dir(Path(path), fill)
 
 # %% ../nbs/05_sft.ipynb #a8931e58
 def _n_tokens(tok, text:str) -> int: return len(tok(text, add_special_tokens=False)["input_ids"])
