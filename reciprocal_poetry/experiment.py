@@ -7,21 +7,27 @@ from __future__ import annotations
 import hashlib, json, math, os, re, shutil, sys, time, traceback, uuid
 from dataclasses import dataclass, field, asdict, fields, is_dataclass
 from pathlib import Path
+import torch
 from jupyter_core.paths import jupyter_runtime_dir
 from traitlets.config import Config
 import reciprocal_poetry
-from .core import get_logger, git_commit, provenance, read_json, resolve_device, set_seed, sha256_file, write_json
+from .core import (ArgumentParser, UsageError, check_range, cli_main, get_logger, git_commit, parse_value, provenance,
+                                    read_json, resolve_device, set_seed, sha256_file, write_json)
 from .data import Prompt, extract_prompts, load_corpus, load_prompts, split_poems
+from .generate import GenConfig
+from .methods import METHODS, NEEDS, check_resource_specs, folder_sha256, load_resources, make_method
+from .metrics import resolve_theme
 
 log = get_logger(__name__)
 PACKAGE_DIR = Path(reciprocal_poetry.__file__).resolve().parent   # the installed package (its parent: the repository, for an editable install)
 
 # %% auto #0
 __all__ = ['log', 'PACKAGE_DIR', 'RUN_ID_EXCLUDE', 'LOADABLE', 'TEMPLATE_DIR_ENV', 'ExperimentConfig', 'config_identity',
-           'run_id', 'run_dir', 'experiment_prompts', 'build_method', 'gen_config', 'resource_needs',
-           'load_run_resources', 'folder_sha256', 'adapter_path', 'run_provenance', 'plain', 'sample_records',
-           'write_jsonl', 'read_jsonl', 'run_status', 'record_failure', 'run_experiment', 'read_run', 'read_samples',
-           'find_template', 'RunOutcome', 'kernel_config', 'execute_run', 'experiment_cli']
+           'run_id', 'run_dir', 'experiment_prompts', 'build_method', 'gen_config', 'resource_needs', 'cli_option',
+           'load_run_resources', 'validate_config', 'used_resources', 'check_resources_match', 'run_provenance',
+           'plain', 'sample_records', 'write_jsonl', 'read_jsonl', 'run_problem', 'run_status', 'record_failure',
+           'run_experiment', 'read_run', 'read_samples', 'find_template', 'RunOutcome', 'kernel_config', 'execute_run',
+           'parse_config_value', 'experiment_cli']
 
 # %% ../nbs/10_experiment.ipynb #5c753ed2
 @dataclass
@@ -29,7 +35,7 @@ class ExperimentConfig:
     "One run: which model and method continue which prompts under which seed."
     method: str = "base"                 # a key of `reciprocal_poetry.methods.METHODS`
     model: str = "smollm2"               # "smollm2" (embedded), "tiny" (random test model) or a model path
-    adapter: str|None = "default"        # SFT adapter of the tuned policy (RLHF, Hybrid, ...): a folder, "default" (chapter 05's CPU adapter) or None
+    adapter: str|None = "default"        # SFT adapter of the tuned policy (RLHF, Hybrid, ...): a folder, "default" (the model's default: chapter 05's CPU adapter for smollm2, its own for tiny) or None
     dpo_adapter: str|None = None         # DPO adapter folder (chapter 07); when given, it is the policy
     ranker: str|None = "bootstrap"       # reward model that reranks best-of-n: a folder or "bootstrap" (chapter 06)
     judge: str|None = "bootstrap"        # held-out judge that scores (disjoint poems from the ranker's): a folder or "bootstrap"
@@ -49,24 +55,31 @@ class ExperimentConfig:
     out_dir: str = "outputs-gpu/experiments" # experiments folder; the run lands in out_dir/runs/<run_id>; not part of the run id
 
     def __post_init__(self):
-        self.method_params, self.gen = dict(self.method_params or {}), dict(self.gen or {})
-        for k in ("method", "model", "prompt_source", "prompt_split"):
-            if not isinstance(getattr(self, k), str) or not getattr(self, k): raise ValueError(f"ExperimentConfig.{k} must be a non-empty string, got {getattr(self, k)!r}")
-        for k in ("num_prompts", "samples_per_prompt", "max_new_tokens", "n_candidates"):
+        for k in ("method_params", "gen"):
             v = getattr(self, k)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ValueError(f"ExperimentConfig.{k} must be an integer >= 1, got {v!r}")
-        for k in ("seed", "prompt_seed"):
-            if not isinstance(getattr(self, k), int): raise ValueError(f"ExperimentConfig.{k} must be an integer, got {getattr(self, k)!r}")
+            if v is None: v = {}
+            if not isinstance(v, dict): raise UsageError(f"{k} = {v!r}: must be a JSON object", f"""write it as {k}='{{"name": value}}'""")
+            setattr(self, k, dict(v))
+        for k in ("method", "model", "prompt_source", "prompt_split", "device", "out_dir"):
+            if not isinstance(getattr(self, k), str) or not getattr(self, k): raise UsageError(f"{k} = {getattr(self, k)!r}: must be a non-empty string", f"give {k} a value")
+        for k in ("adapter", "dpo_adapter", "ranker", "judge", "theme", "corpus"):
+            if getattr(self, k) is not None and (not isinstance(getattr(self, k), str) or not getattr(self, k)):
+                raise UsageError(f"{k} = {getattr(self, k)!r}: must be a non-empty string or none", f"give {k} a name or path, or none")
+        for k, lo in [("num_prompts", 1), ("samples_per_prompt", 1), ("max_new_tokens", 1), ("n_candidates", 1), ("seed", 0), ("prompt_seed", 0)]:
+            v = getattr(self, k)
+            if not isinstance(v, int) or isinstance(v, bool): raise UsageError(f"{k} = {v!r}: must be a whole number", f"give {k} a whole number >= {lo}")
+            check_range(k, v, lo, integer=True)
         clash = {"n", "seed", "max_new_tokens"} & set(self.gen)
-        if clash: raise ValueError(f"ExperimentConfig.gen sets {sorted(clash)}; use the fields samples_per_prompt, seed and max_new_tokens instead")
+        if clash: raise UsageError(f"gen sets {sorted(clash)}", "use the fields samples_per_prompt, seed and max_new_tokens instead")
         try: json.dumps(asdict(self))
-        except TypeError as e: raise ValueError(f"ExperimentConfig must be JSON-serialisable (method_params and gen hold plain values): {e}") from e
+        except TypeError as e: raise UsageError(f"ExperimentConfig must be JSON-serialisable (method_params and gen hold plain values): {e}") from None
 
     @classmethod
     def from_dict(cls, d:dict) -> ExperimentConfig:
         "A config from a dict (e.g. a saved config.json), refusing unknown keys."
         unknown = set(d) - {f.name for f in fields(cls)}
-        if unknown: raise ValueError(f"unknown ExperimentConfig field(s) {sorted(unknown)}; known: {', '.join(f.name for f in fields(cls))}")
+        if unknown: raise UsageError(f"unknown ExperimentConfig field(s) {sorted(unknown)}; known: {', '.join(f.name for f in fields(cls))}",
+                                     "drop or rename them")
         return cls(**d)
 
 # %% ../nbs/10_experiment.ipynb #a580814f
@@ -88,56 +101,94 @@ def run_dir(cfg:ExperimentConfig) -> Path:
 # %% ../nbs/10_experiment.ipynb #c6f0c882
 def experiment_prompts(cfg:ExperimentConfig) -> list[Prompt]:
     "The run's `num_prompts` prompts: from the corpus split chosen by `prompt_seed`, or the first lines of a prompts file."
-    if cfg.prompt_source == "corpus":
-        splits = split_poems(load_corpus(cfg.corpus))
-        if cfg.prompt_split not in splits: raise ValueError(f"prompt_split={cfg.prompt_split!r}; use one of {', '.join(splits)}")
-        prompts = extract_prompts(splits[cfg.prompt_split], cfg.num_prompts, seed=cfg.prompt_seed)
-    else: prompts = load_prompts(cfg.prompt_source)[:cfg.num_prompts]
+    try:
+        if cfg.prompt_source == "corpus":
+            splits = split_poems(load_corpus(cfg.corpus))
+            if cfg.prompt_split not in splits: raise UsageError(f"prompt_split = {cfg.prompt_split!r} is unknown", f"use one of {', '.join(splits)}")
+            prompts = extract_prompts(splits[cfg.prompt_split], cfg.num_prompts, seed=cfg.prompt_seed)
+        else: prompts = load_prompts(cfg.prompt_source)[:cfg.num_prompts]
+    except UsageError: raise
+    except (OSError, ValueError) as e:
+        what = f"corpus {cfg.corpus}" if cfg.prompt_source == "corpus" else f"prompt_source {cfg.prompt_source}"
+        raise UsageError(f"{what}: {str(e).partition(' Fix: ')[0]}", "give an existing text file (one prompt per line), or prompt_source corpus") from None
     if len(prompts) < cfg.num_prompts:
-        raise ValueError(f"asked for {cfg.num_prompts} prompts but {cfg.prompt_source} ({cfg.prompt_split}) gives only {len(prompts)}; lower num_prompts")
+        raise UsageError(f"asked for {cfg.num_prompts} prompts but {cfg.prompt_source} ({cfg.prompt_split}) gives only {len(prompts)}", "lower num_prompts")
     return prompts
 
 # %% ../nbs/10_experiment.ipynb #07138990
 LOADABLE = {"policy", "sft", "dpo", "ranker", "judge", "embedder"}  # what `load_resources(need=...)` can load
 
 def build_method(cfg:ExperimentConfig):
-    "The configured method from the registry (unknown names and parameters raise, listing the known ones)."
-    from reciprocal_poetry.methods import METHODS, make_method
+    "The configured method from the registry (unknown names and parameters raise a `UsageError`, listing the known ones)."
     params = dict(cfg.method_params)
     cls = METHODS.get(cfg.method)
     if cls is not None and is_dataclass(cls) and "k" in {f.name for f in fields(cls)}: params.setdefault("k", cfg.n_candidates)
     return make_method(cfg.method, **params)
 
-def gen_config(cfg:ExperimentConfig):
-    "The run's `GenConfig`: package defaults, then `cfg.gen`, then the seed, token budget and samples per prompt."
-    from reciprocal_poetry.generate import GenConfig
+def gen_config(cfg:ExperimentConfig) -> GenConfig:
+    "The run's `GenConfig`: package defaults, then `cfg.gen`, then the seed, token budget and samples per prompt (its own checks fire here)."
     known = {f.name for f in fields(GenConfig)}
     bad = set(cfg.gen) - known
-    if bad: raise ValueError(f"ExperimentConfig.gen has unknown GenConfig setting(s) {sorted(bad)}; known: {', '.join(sorted(known))}")
-    return GenConfig(**{**cfg.gen, "n": cfg.samples_per_prompt, "seed": cfg.seed, "max_new_tokens": cfg.max_new_tokens})
+    if bad: raise UsageError(f"gen has unknown GenConfig setting(s) {sorted(bad)}", f"use some of {', '.join(sorted(known))}")
+    try: return GenConfig(**{**cfg.gen, "n": cfg.samples_per_prompt, "seed": cfg.seed, "max_new_tokens": cfg.max_new_tokens})
+    except UsageError: raise
+    except (TypeError, ValueError) as e: raise UsageError(f"gen {cfg.gen}: {e}", "fix that GenConfig setting") from None
 
 def resource_needs(cfg:ExperimentConfig) -> set[str]:
     "What a run loads: what its method needs, both reward models, and the embedder when there is a theme."
-    from reciprocal_poetry.methods import NEEDS
     return (set(NEEDS.get(cfg.method, ())) & LOADABLE) | {"ranker", "judge"} | ({"embedder"} if cfg.theme else set())
+
+def cli_option(name:str) -> str: return "--" + name.replace("_", "-")   # a config field as `rp-experiment` spells it
+
+def _resource_options(option) -> dict:
+    return {"model": option("model"), "sft": option("adapter"), "dpo": option("dpo_adapter"), "ranker": option("ranker"), "judge": option("judge")}
 
 def load_run_resources(cfg:ExperimentConfig, need:set[str]|None=None):
     "Load the model, policy, reward models and embedder a run needs (or `need`), once."
-    from reciprocal_poetry.methods import load_resources
     return load_resources(model=cfg.model, sft_adapter=cfg.adapter, dpo_adapter=cfg.dpo_adapter, ranker=cfg.ranker, judge=cfg.judge,
-                          theme=cfg.theme, need=resource_needs(cfg) if need is None else need, device=str(resolve_device(cfg.device)))
+                          theme=cfg.theme, need=resource_needs(cfg) if need is None else need, device=str(resolve_device(cfg.device)),
+                          options=_resource_options(cli_option))
+
+# %% ../nbs/10_experiment.ipynb #bb247efc
+def _check_device(device:str, option:str):
+    "Refuse a device torch does not know or this machine does not have."
+    try: dev = resolve_device(device)
+    except RuntimeError: raise UsageError(f"{option} {device}: not a torch device", f"use {option} auto, cpu, cuda or mps") from None
+    if (dev.type == "cuda" and not torch.cuda.is_available()) or (dev.type == "mps" and not torch.backends.mps.is_available()):
+        raise UsageError(f"{option} {device}: this machine has no {dev.type} device", f"use {option} auto or cpu")
+
+def validate_config(cfg:ExperimentConfig,       # the run to check
+                    option=cli_option,          # field name -> how the user spells it in messages (rp-sweep: its own)
+                    prompts:bool=True,          # also read the prompts (the corpus, or the prompts file) and count them
+                   ) -> None:
+    "Raise a `UsageError` naming the option and the fix for anything in `cfg` that would fail its run; loads no model, writes nothing."
+    wrap = lambda f, e: UsageError(f"{option(f)}: {e.problem}", e.fix)
+    try: method = build_method(cfg)
+    except UsageError as e: raise wrap("method" if cfg.method not in METHODS else "method_params", e) from None
+    try: gen_config(cfg)
+    except UsageError as e: raise wrap("gen", e) from None
+    needs = NEEDS[cfg.method]
+    if "theme" in needs and cfg.theme is None:
+        raise UsageError(f"method {cfg.method} steers toward a theme, and {option('theme')} is not set", f"give {option('theme')}, e.g. ocean")
+    if cfg.theme is not None:
+        try: resolve_theme(cfg.theme)
+        except ValueError as e: raise UsageError(f"{option('theme')} {cfg.theme}: {str(e).split(';')[0]}", "name a known theme, or none") from None
+    if getattr(method, "attribute", None) == "discrim":
+        raise UsageError(f"{option('method_params')}: attribute 'discrim' steers toward a poet, but a run's theme is scored as theme words",
+                         "use attribute 'bow' or 'wbow' in runs; steer by poet with pplm_generate (chapter 04)")
+    if "ranker" in needs and cfg.ranker is None:
+        raise UsageError(f"method {cfg.method} reranks with a ranker, and {option('ranker')} is none", f"give {option('ranker')} bootstrap or a reward model folder")
+    if {"policy", "sft"} & needs and cfg.adapter is None and (cfg.dpo_adapter is None or "sft" in needs):
+        raise UsageError(f"method {cfg.method} needs a tuned policy, and {option('adapter')} is none",
+                         f"give {option('adapter')} default or an adapter folder{'' if 'sft' in needs else ', or ' + option('dpo_adapter')}")
+    if "dpo" in needs and cfg.dpo_adapter is None:
+        raise UsageError(f"method {cfg.method} needs a DPO adapter, and {option('dpo_adapter')} is none", f"give {option('dpo_adapter')} a folder saved from train_dpo")
+    _check_device(cfg.device, option("device"))
+    if Path(cfg.out_dir).exists() and not Path(cfg.out_dir).is_dir(): raise UsageError(f"{option('out_dir')} {cfg.out_dir}: a file, not a folder", "name a folder")
+    check_resource_specs(cfg.model, cfg.adapter, cfg.dpo_adapter, cfg.ranker, cfg.judge, resource_needs(cfg), _resource_options(option))
+    if prompts: experiment_prompts(cfg)     # too few prompts, a missing prompts file or corpus, an unknown split
 
 # %% ../nbs/10_experiment.ipynb #58613b05
-def folder_sha256(path:str|Path) -> str|None:
-    "sha256 over a file, or over a folder's files (relative names and contents, sorted); None when it does not exist."
-    path = Path(path)
-    if path.is_file(): return sha256_file(path)
-    if not path.is_dir(): return None
-    h = hashlib.sha256()
-    for f in sorted(p for p in path.rglob("*") if p.is_file()):
-        h.update(str(f.relative_to(path)).encode()); h.update(sha256_file(f).encode())
-    return h.hexdigest()
-
 def _describe(obj) -> dict|None:
     "Type and identity of a resource (adapter LM, reward model, embedder) for provenance."
     if obj is None: return None
@@ -148,24 +199,34 @@ def _describe(obj) -> dict|None:
         if isinstance(v, (str, int, float, dict)): d[k] = v
     return d
 
-def adapter_path(spec:str|None) -> Path|None:
-    "The folder an adapter spec names ('default': chapter 05's CPU adapter in the cache)."
-    if not spec: return None
-    if spec == "default":
-        from reciprocal_poetry.sft import default_adapter_path
-        return default_adapter_path("cpu")
-    return Path(spec)
+def used_resources(cfg:ExperimentConfig, res) -> set[str]:
+    "The resources `cfg`'s run uses: its method's (the policy as 'dpo' or 'sft', whichever it is), the reward models, the embedder."
+    need = resource_needs(cfg)
+    return (need - {"policy"}) | ({"dpo" if res.dpo is not None else "sft"} if "policy" in need else set())
+
+def check_resources_match(cfg:ExperimentConfig, res):
+    "Refuse preloaded resources that were loaded for another model, adapter, reward model or theme than `cfg` names."
+    if not res.specs: raise ValueError("these resources carry no specs (not made by load_resources), so a run cannot record what they are")
+    want = dict(model=cfg.model, sft_adapter=cfg.adapter, dpo_adapter=cfg.dpo_adapter, ranker=cfg.ranker, judge=cfg.judge, theme=cfg.theme)
+    diff = {k: (res.specs.get(k), v) for k, v in want.items() if res.specs.get(k) != v}
+    if diff: raise ValueError(f"the resources passed in were loaded for {', '.join(f'{k}={a!r}' for k, (a, _) in diff.items())}, "
+                              f"but run {run_id(cfg)} names {', '.join(f'{k}={b!r}' for k, (_, b) in diff.items())}")
+    spec_of = {"sft": cfg.adapter, "dpo": cfg.dpo_adapter, "ranker": cfg.ranker, "judge": cfg.judge}
+    missing = sorted(r for r in used_resources(cfg, res) if spec_of.get(r) is not None and getattr(res, r) is None)
+    if missing: raise ValueError(f"the resources passed in lack {missing}, which run {run_id(cfg)} uses; load them with load_run_resources(cfg)")
 
 def run_provenance(cfg:ExperimentConfig, res, prompts:list[Prompt]) -> dict:
-    "Versions, asset hashes, git commit, device, model fingerprint, adapter and prompt hashes for one run."
+    "Versions, asset hashes, git commit, device, model fingerprint, what each used resource was loaded from, and prompt hashes for one run."
     p = provenance(cfg.device)
     p["git_commit"] = git_commit(PACKAGE_DIR)        # the package's repository, whatever the working directory
+    used = used_resources(cfg, res)
+    src = {k: v for k, v in res.sources.items() if k == "model" or k in used}
     p |= {"seed": cfg.seed, "device": str(res.lm.device), "model": {"name": res.lm.name, "fingerprint": res.lm.fingerprint, "n_params": res.lm.n_params},
-          "adapter_sha256": folder_sha256(adapter_path(cfg.adapter)) if getattr(res, "sft", None) is not None and cfg.model != "tiny" else None,
-          "dpo_adapter_sha256": folder_sha256(adapter_path(cfg.dpo_adapter)) if getattr(res, "dpo", None) is not None else None,
+          "adapter_sha256": (src.get("sft") or {}).get("sha256"), "dpo_adapter_sha256": (src.get("dpo") or {}).get("sha256"),
+          "sources": src,
           "prompts_sha256": hashlib.sha256("\n".join(p_.text for p_ in prompts).encode()).hexdigest(),
           "prompt_file_sha256": folder_sha256(cfg.prompt_source) if cfg.prompt_source != "corpus" else None,
-          "resources": {k: _describe(getattr(res, k, None)) for k in ("sft", "dpo", "ranker", "judge", "embedder")}}
+          "resources": {k: _describe(getattr(res, k, None)) for k in ("sft", "dpo", "ranker", "judge", "embedder") if k in used}}
     return p
 
 # %% ../nbs/10_experiment.ipynb #b99b1276
@@ -204,10 +265,26 @@ def read_jsonl(path:str|Path) -> list[dict]:
     return out
 
 # %% ../nbs/10_experiment.ipynb #1b1b732b
-def run_status(path:str|Path) -> str:
-    "'done', 'failed' or 'missing' for a run folder."
+def _parsed(path:Path, jsonl:bool=False) -> str|None:
+    "None when the file exists and parses, else what is wrong with it."
+    if not path.is_file(): return f"{path.name} is missing"
+    try: read_jsonl(path) if jsonl else read_json(path)
+    except (OSError, ValueError) as e: return str(e)
+    return None
+
+def run_problem(path:str|Path) -> str|None:
+    "Why the run folder `path` holds no complete result (None: it does): a missing or unreadable config, metrics or samples file."
     path = Path(path)
-    return "done" if (path/"metrics.json").exists() else "failed" if (path/"error.json").exists() else "missing"
+    for name in ("metrics.json", "config.json"):
+        if (why := _parsed(path/name)): return why
+    if not isinstance(read_json(path/"metrics.json").get("metrics"), dict): return f"{path/'metrics.json'}: no metrics in it"
+    return _parsed(path/"samples.jsonl", jsonl=True)
+
+def run_status(path:str|Path) -> str:
+    "'done' (its files parse), 'failed' (error.json, no complete result) or 'missing' (nothing usable: absent, partial or damaged)."
+    path = Path(path)
+    if not path.is_dir(): return "missing"
+    return "done" if run_problem(path) is None else "failed" if (path/"error.json").exists() else "missing"
 
 def _error_record(cfg:ExperimentConfig, exc:BaseException, tb:str|None=None) -> dict:
     import datetime
@@ -231,12 +308,11 @@ def _score(samples:list, res, cfg:ExperimentConfig):
     return poem_metrics(samples, ref_lm=res.lm, ranker=res.ranker, judge=res.judge, theme=cfg.theme,
                         embedder=res.embedder if cfg.theme else None)
 
-def _fill(tmp:Path, cfg:ExperimentConfig, resources, t0:float):
-    "Run the experiment into the temporary folder `tmp`."
+def _fill(tmp:Path, cfg:ExperimentConfig, res, prompts:list[Prompt], t0:float):
+    "Run the experiment into the temporary folder `tmp` with the loaded resources `res`."
     write_json(tmp/"config.json", asdict(cfg))
     set_seed(cfg.seed)
-    prompts, method, gen = experiment_prompts(cfg), build_method(cfg), gen_config(cfg)
-    res = resources if resources is not None else load_run_resources(cfg)
+    method, gen = build_method(cfg), gen_config(cfg)
     t_load = time.time()
     samples = method.generate(res, [p.text for p in prompts], gen)
     expected = len(prompts) * gen.n
@@ -250,6 +326,13 @@ def _fill(tmp:Path, cfg:ExperimentConfig, resources, t0:float):
                                            "wall_time_s": timing["total_s"], "timing": timing,
                                            "provenance": run_provenance(cfg, res, prompts)}))
 
+def _load_for(cfg:ExperimentConfig, resources, t0:float):
+    "The run's resources: checked against `cfg` when passed in, else loaded; a load that fails for another reason than input is recorded."
+    if resources is not None: check_resources_match(cfg, resources); return resources
+    try: return load_run_resources(cfg)
+    except UsageError: raise                                           # e.g. an adapter whose fingerprint is another model's
+    except Exception as e: record_failure(cfg, e); log.error(f"{run_id(cfg)}: failed while loading ({type(e).__name__}: {e})"); raise
+
 def run_experiment(cfg:ExperimentConfig,
                    resources=None,           # preloaded `Resources` (several runs in one process); None: load them
                    force:bool=False,         # re-run even when the run is done
@@ -257,17 +340,20 @@ def run_experiment(cfg:ExperimentConfig,
                   ) -> Path:
     "Run one experiment into `out_dir/runs/<run_id>/` (written aside, renamed into place when complete); returns that folder."
     final, rid = run_dir(cfg), run_id(cfg)
+    validate_config(cfg, prompts=False)                                # input errors: a UsageError, and no folder written
     status = run_status(final)
     if status == "done" and not force: log.info(f"{rid}: done already, skipped"); return final
     if status == "failed" and not (retry_failed or force): log.info(f"{rid}: failed before, not retried"); return final
+    prompts, t0 = experiment_prompts(cfg), time.time()
+    res = _load_for(cfg, resources, t0)
     final.parent.mkdir(parents=True, exist_ok=True)
     for stale in final.parent.glob(f".partial-{rid}-*"): shutil.rmtree(stale, ignore_errors=True)   # left by a killed run
     tmp = final.parent/f".partial-{rid}-{os.getpid()}"
     tmp.mkdir()
     try:
-        _fill(tmp, cfg, resources, time.time())
+        _fill(tmp, cfg, res, prompts, t0)
         old = final.parent/f".old-{rid}-{os.getpid()}"
-        if final.exists(): os.replace(final, old)                     # a failed attempt or a forced re-run
+        if final.exists(): os.replace(final, old)                     # a failed attempt, a damaged folder or a forced re-run
         os.replace(tmp, final)
         shutil.rmtree(old, ignore_errors=True)
     except Exception as e:
@@ -281,14 +367,19 @@ def run_experiment(cfg:ExperimentConfig,
     return final
 
 # %% ../nbs/10_experiment.ipynb #383182c7
+def _json_or_none(path:Path):
+    try: return read_json(path) if path.is_file() else None
+    except ValueError: return None
+
 def read_run(path:str|Path) -> dict:
-    "A run folder as a dict: run_id, status, config, metrics, wall time, provenance, error (None where absent)."
+    "A run folder as a dict: run_id, status, config, metrics, wall time, provenance, error and problem (None where absent); never raises for damaged files."
     path = Path(path)
-    m = read_json(path/"metrics.json") if (path/"metrics.json").exists() else {}
-    return {"run_id": path.name, "status": run_status(path), "path": str(path),
-            "config": read_json(path/"config.json") if (path/"config.json").exists() else None,
+    status = run_status(path)
+    m = (_json_or_none(path/"metrics.json") or {}) if status == "done" else {}
+    return {"run_id": path.name, "status": status, "path": str(path), "config": _json_or_none(path/"config.json"),
             "metrics": m.get("metrics"), "wall_time_s": m.get("wall_time_s"), "provenance": m.get("provenance"),
-            "error": read_json(path/"error.json") if (path/"error.json").exists() and not m else None}
+            "error": _json_or_none(path/"error.json") if status == "failed" else None,
+            "problem": run_problem(path) if status != "done" and path.is_dir() else None}
 
 def read_samples(path:str|Path) -> list[dict]:
     "A run's sample records (see `sample_records`)."
@@ -333,11 +424,15 @@ def _papermill(cfg:ExperimentConfig, force:bool, template:Path, kernel_name:str,
                             config=kernel_config())                     # IPC sockets: no "TCP without encryption" warning
         err = None
     except Exception as e: err = e
-    if err is not None and not ((final/"error.json").exists() and (final/"error.json").stat().st_mtime >= t0):
+    usage = err is not None and getattr(err, "ename", None) == "UsageError"      # refused inside the kernel: an input error, not a run
+    if err is not None and not usage and not ((final/"error.json").exists() and (final/"error.json").stat().st_mtime >= t0):
         record_failure(cfg, err)                                       # the kernel died before it could record the failure
     if tmp_nb.exists():
         if final.exists(): os.replace(tmp_nb, final/"report.ipynb")
         else: tmp_nb.unlink()
+    if usage:
+        problem, _, fix = str(getattr(err, "evalue", err)).partition(". Fix: ")
+        raise UsageError(problem, fix or None)
     if err is not None: raise err
     if run_status(final) != "done": raise RuntimeError(f"{template} ran but run {rid} is not done; does the notebook call run_experiment?")
 
@@ -351,46 +446,57 @@ def execute_run(cfg:ExperimentConfig,
                 cwd:str|None=None,           # the kernel's working directory (default: this process's)
                 timeout:int|None=None,       # per-cell timeout in seconds for papermill (None: none)
                ) -> RunOutcome:
-    "Run `cfg` unless it is done (or failed and not to be retried); never raises for a failing run: the outcome says so."
+    "Run `cfg` unless it is done (or failed and not to be retried); a failing run is an outcome, an input error a `UsageError` (no folder)."
     final, rid = run_dir(cfg), run_id(cfg)
     status = run_status(final)
     if (status == "done" and not force) or (status == "failed" and not (retry_failed or force)): return RunOutcome(rid, "skipped", str(final))
     if via not in ("papermill", "inprocess"): raise ValueError(f"via={via!r}; use 'papermill' or 'inprocess'")
+    validate_config(cfg)                                               # before a kernel starts or a model loads
     t0 = time.time()
     try:
         if via == "papermill": _papermill(cfg, force, Path(template) if template else find_template(), kernel_name, cwd, timeout)
         else: run_experiment(cfg, resources=resources, force=force, retry_failed=True)
         return RunOutcome(rid, "done", str(final), time.time() - t0)
+    except UsageError: raise
     except Exception as e:
         msg = getattr(e, "evalue", None) or str(e)
         return RunOutcome(rid, "failed", str(final), time.time() - t0, f"{getattr(e, 'ename', None) or type(e).__name__}: {msg}"[:500])
 
 # %% ../nbs/10_experiment.ipynb #bc51f01b
-def _option(default):
-    "An argparse type for a config field with this default."
-    if isinstance(default, bool): return lambda v: v.lower() in ("1", "true", "yes")
-    if isinstance(default, int): return int
-    if isinstance(default, dict): return json.loads
-    return lambda v: None if v.lower() == "none" else v
+_TEXT_FIELDS = {"method", "model", "adapter", "dpo_adapter", "ranker", "judge", "theme", "prompt_source", "corpus", "prompt_split", "device", "out_dir"}
 
+def parse_config_value(name:str,            # an ExperimentConfig field
+                       text:str,            # the value as typed
+                       option:str|None=None,# how the user wrote the option (default: the field name)
+                      ):
+    "A typed value for field `name`, read by core's `parse_value` (none/null -> None, numbers, JSON); text fields keep their text (theme 1984 stays '1984')."
+    known = {f.name for f in fields(ExperimentConfig)}
+    if name not in known: raise UsageError(f"unknown ExperimentConfig field {name!r}", f"use one of {', '.join(sorted(known))}")
+    v = parse_value(text, option or name)
+    return text.strip() if name in _TEXT_FIELDS and v is not None and not isinstance(v, str) else v
+
+@cli_main("rp-experiment")
 def experiment_cli(argv:list[str]|None=None) -> None:
-    "Console script `rp-experiment`: run one experiment (exit status 1 when it fails)."
-    import argparse
-    p = argparse.ArgumentParser(prog="rp-experiment", description="Run one experiment into <out_dir>/runs/<run_id>/ (skipped when done).")
+    "Console script `rp-experiment`: run one experiment (exit 2 for a mistake in the input, 1 when the run fails)."
+    p = ArgumentParser(prog="rp-experiment", description="Run one experiment into <out_dir>/runs/<run_id>/ (skipped when done).")
     for f in fields(ExperimentConfig):
         d = f.default_factory() if callable(f.default_factory) else f.default
-        p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=_option(d), default=d, help=f"default: {d!r}")
+        flags = [cli_option(f.name)] + (["--sft-adapter"] if f.name == "adapter" else [])
+        p.add_argument(*flags, dest=f.name, default=None, metavar="VALUE", help=f"default: {json.dumps(d)}")
     p.add_argument("--papermill", action="store_true", help="execute experiments/run_experiment.ipynb (the run keeps it as report.ipynb)")
     p.add_argument("--force", action="store_true", help="re-run even when the run is done")
     p.add_argument("--print-id", action="store_true", help="print the run id and folder, run nothing")
+    p.add_argument("--debug", action="store_true", help="show tracebacks (or set RP_DEBUG=1)")
     a = vars(p.parse_args(argv))
-    papermill, force, print_id = a.pop("papermill"), a.pop("force"), a.pop("print_id")
-    cfg = ExperimentConfig(**a)
+    papermill, force, print_id = a.pop("papermill"), a.pop("force"), a.pop("print_id"); a.pop("debug")
+    cfg = ExperimentConfig(**{k: parse_config_value(k, v, cli_option(k)) for k, v in a.items() if v is not None})
     if print_id: print(run_id(cfg), run_dir(cfg)); return
+    validate_config(cfg)                                               # before any model loads; nothing written
     if papermill:
         o = execute_run(cfg, force=force)
-        if o.status == "failed": sys.exit(f"{o.run_id} failed: {o.error} (see {Path(o.path)/'error.json'})")
+        if o.status == "failed": raise RuntimeError(f"run {o.run_id} failed: {o.error} (see {Path(o.path)/'error.json'})")
         path = Path(o.path)
     else: path = run_experiment(cfg, force=force)
     r = read_run(path)
-    print(json.dumps({"run_id": r["run_id"], "path": str(path), "wall_time_s": r["wall_time_s"], "metrics": r["metrics"]}, indent=1))
+    print(json.dumps({"run_id": r["run_id"], "path": str(path), "wall_time_s": r["wall_time_s"], "metrics": r["metrics"],
+                      "sources": (r["provenance"] or {}).get("sources")}, indent=1))

@@ -4,20 +4,28 @@
 
 # %% ../nbs/08_methods.ipynb #6e693893
 from __future__ import annotations
-import os
+import hashlib, os
 from dataclasses import dataclass, field, asdict, replace, fields
 from pathlib import Path
 import numpy as np
-from .core import get_logger
-from .models import LM, load_lm, tiny_lm
+from huggingface_hub import try_to_load_from_cache
+from .core import UsageError, cache_dir, check_range, get_logger, read_json, sha256_file
+from .models import DEFAULT_LM, LM, load_lm, tiny_lm
 from .generate import GenConfig, Sample, generate
 from . import pplm as P
+from .sft import (ADAPTER_META, AdapterError, LoraSFTConfig, check_adapter, default_adapter_path, load_adapter,
+                                   load_or_train_default_adapter, save_adapter, train_lora)
+from .reward import FORMAT as REWARD_FORMAT, Embedder, TinyEmbedder, default_bootstrap_reward, load_reward, train_bootstrap_reward
+from .preference import load_dpo_adapter
 
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'METHODS', 'MAIN_METHODS', 'NEEDS', 'Resources', 'theme_attribute', 'rerank', 'Method', 'Base', 'PPLM',
-           'LogitBias', 'SFTOnly', 'DPONoRerank', 'BestOfNOnly', 'RLHF', 'Hybrid', 'make_method', 'load_resources']
+__all__ = ['log', 'METHODS', 'MAIN_METHODS', 'NEEDS', 'TINY', 'TINY_NAME', 'TINY_VERSE', 'TINY_SFT', 'OPTIONS', 'Resources',
+           'theme_attribute', 'rerank', 'Method', 'Base', 'PPLM', 'LogitBias', 'SFTOnly', 'DPONoRerank', 'BestOfNOnly',
+           'RLHF', 'Hybrid', 'make_method', 'model_kind', 'model_name', 'check_model_spec', 'default_adapter_for',
+           'check_adapter_spec', 'tiny_default_adapter', 'check_reward_spec', 'folder_sha256', 'check_resource_specs',
+           'adapter_source', 'load_resources']
 
 # %% ../nbs/08_methods.ipynb #fce7f988
 @dataclass
@@ -31,6 +39,8 @@ class Resources:
     embedder: object|None = None    # sentence embedder (`.embed(texts)`) for theme similarity
     theme: str|None = None          # theme name, word-list file or discriminator class for PPLM
     discriminator: object|None = None # a trained discriminator attribute source (see 04_pplm), optional
+    specs: dict = field(default_factory=dict)   # what `load_resources` was asked for (model, adapters, reward models, as given)
+    sources: dict = field(default_factory=dict) # what it loaded for each: path, sha256 of the weights, base model trained on / loaded onto
     cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -92,6 +102,22 @@ def _tag(samples:list[Sample], m:Method) -> list[Sample]:
     "Record the method and its parameters in every sample's settings."
     return [replace(s, settings={**s.settings, "method": m.name, "method_params": m.params()}) for s in samples]
 
+def _check_steering(m:Method):
+    "Refuse an unknown PPLM attribute, preset or override before anything runs (the PPLMConfig is built, so its own checks fire)."
+    if m.attribute not in ("bow", "wbow", "discrim"):
+        raise UsageError(f"method '{m.name}': attribute {m.attribute!r} is unknown", "use attribute 'bow', 'wbow' or 'discrim'")
+    if m.preset not in P.PPLM_PRESETS:
+        raise UsageError(f"method '{m.name}': preset {m.preset!r} is unknown", f"use one of {', '.join(P.PPLM_PRESETS)}")
+    if not isinstance(m.overrides, dict): raise UsageError(f"method '{m.name}': overrides must be a dict of PPLMConfig fields, got {m.overrides!r}")
+    bad = sorted(set(m.overrides) - {f.name for f in fields(P.PPLMConfig)})
+    if bad: raise UsageError(f"method '{m.name}': overrides {bad} are not PPLMConfig fields",
+                             f"use some of {', '.join(f.name for f in fields(P.PPLMConfig))}")
+    try: replace(P.PPLM_PRESETS[m.preset], **m.overrides)
+    except UsageError: raise
+    except (TypeError, ValueError) as e: raise UsageError(f"method '{m.name}': overrides {m.overrides}: {e}") from None
+
+def _check_k(m:Method): check_range(f"method '{m.name}' k (candidates per poem)", m.k, 1, integer=True)
+
 def _pplm_sampler(res:Resources, lm:LM, attribute:str, preset:str, overrides:dict):
     cfg = replace(P.PPLM_PRESETS[preset], **overrides)
     return lambda prompts, gen: P.pplm_generate(lm, prompts, theme_attribute(res, lm, attribute), cfg, gen)
@@ -109,6 +135,7 @@ class PPLM(Method):
     attribute: str = "bow"            # "bow", "wbow" (weighted) or "discrim"
     preset: str = "bow"               # a `PPLM_PRESETS` recipe
     overrides: dict = field(default_factory=dict)  # PPLMConfig fields to change
+    def __post_init__(self): _check_steering(self)
     def generate(self, res, prompts, gen):
         return _tag(_pplm_sampler(res, res.lm, self.attribute, self.preset, self.overrides)(prompts, gen), self)
 
@@ -117,6 +144,7 @@ class LogitBias(Method):
     "Ablation: add `strength` to the theme words' logits at every step (the prototype's one-step nudge), no perturbation."
     name = "logit_bias"
     strength: float = 1.0             # size of the one gradient step on the logits (see 04_pplm.logit_bias_hook)
+    def __post_init__(self): check_range("method 'logit_bias' strength", self.strength)
     def generate(self, res, prompts, gen):
         hook = P.logit_bias_hook(theme_attribute(res, res.lm, "bow"), self.strength)
         return _tag(generate(res.lm, prompts, gen, logits_hook=hook), self)
@@ -138,6 +166,7 @@ class BestOfNOnly(Method):
     "Ablation: best-of-n reranking of the base model."
     name = "bon_only"
     k: int = 4
+    def __post_init__(self): _check_k(self)
     def generate(self, res, prompts, gen):
         return _tag(rerank(res, prompts, gen, self.k, lambda p, g: generate(res.lm, p, g), self.name), self)
 
@@ -146,6 +175,7 @@ class RLHF(Method):
     "The tuned policy (DPO when trained, else SFT) with best-of-n reranking by the ranker."
     name = "rlhf"
     k: int = 4
+    def __post_init__(self): _check_k(self)
     def generate(self, res, prompts, gen):
         pol = res.need("policy", self.name)
         return _tag(rerank(res, prompts, gen, self.k, lambda p, g: generate(pol, p, g), self.name), self)
@@ -158,6 +188,7 @@ class Hybrid(Method):
     attribute: str = "bow"
     preset: str = "bow"
     overrides: dict = field(default_factory=dict)
+    def __post_init__(self): _check_k(self); _check_steering(self)
     def generate(self, res, prompts, gen):
         pol = res.need("policy", self.name)
         return _tag(rerank(res, prompts, gen, self.k, _pplm_sampler(res, pol, self.attribute, self.preset, self.overrides), self.name), self)
@@ -167,11 +198,12 @@ MAIN_METHODS = ["base", "pplm", "rlhf", "hybrid"]
 
 def make_method(name:str, **params) -> Method:
     "The method called `name` with `params` set; unknown names and parameters fail listing the known ones."
-    if name not in METHODS: raise ValueError(f"unknown method '{name}'; known methods: {', '.join(METHODS)}")
+    if name not in METHODS: raise UsageError(f"unknown method '{name}'; known methods: {', '.join(METHODS)}", "name one of the known methods")
     cls = METHODS[name]
     known = [f.name for f in fields(cls)]
     bad = [p for p in params if p not in known]
-    if bad: raise ValueError(f"method '{name}' has no parameter {bad[0]!r}; its parameters: {', '.join(known) or 'none'}")
+    if bad: raise UsageError(f"method '{name}' has no parameter {bad[0]!r}; its parameters: {', '.join(known) or 'none'}",
+                             "drop it from method_params, or use one of those")
     return cls(**params)
 
 # %% ../nbs/08_methods.ipynb #5c328854
@@ -179,40 +211,199 @@ NEEDS = {"base": set(), "pplm": {"theme"}, "logit_bias": {"theme"}, "sft_only": 
          "bon_only": {"ranker"}, "rlhf": {"policy", "ranker"}, "hybrid": {"policy", "ranker", "theme"}}
 
 # %% ../nbs/08_methods.ipynb #0d3889c7
-def _tiny_resources(theme, need, seed) -> Resources:
-    from reciprocal_poetry.sft import LoraSFTConfig, add_lora
-    from reciprocal_poetry.reward import TinyEmbedder, train_bootstrap_reward
-    lm = tiny_lm(seed=seed)
-    res = Resources(lm, theme=theme)
-    if need & {"policy", "sft"}:
-        res.sft = LM(add_lora(lm.model, LoraSFTConfig(r=4, alpha=8)).eval(), lm.tokenizer, f"{lm.name}+lora")
-    if need & {"ranker", "judge", "embedder"}:
-        res.embedder = TinyEmbedder(dim=64)
-        kw = dict(n_prompts=24, save_to=False, gen={"max_new_tokens": 12}, seed=seed)
-        if need & {"ranker"}: res.ranker = train_bootstrap_reward(lm, res.embedder, role="ranker", **kw)[0]
-        if need & {"judge"}: res.judge = train_bootstrap_reward(lm, res.embedder, role="judge", **kw)[0]
-    return res
+TINY, TINY_NAME = "tiny", "tiny-llama-s0"  # the tiny random test model, `tiny_lm(seed=0)`: fixed weights, so adapters trained on it stay valid
 
-def load_resources(model:str="smollm2",        # "smollm2" (embedded), "tiny", a .gguf file, a model folder
-                   sft_adapter:str|None="default", # adapter folder, "default" (cached CPU adapter), or None
+def model_kind(model:str) -> str:
+    "What `model` names: 'tiny', 'smollm2' (embedded), 'gguf' (a .gguf file), 'folder' (a model folder) or 'hub' (a Hugging Face id)."
+    if model == TINY: return "tiny"
+    if model in (DEFAULT_LM, "default"): return "smollm2"
+    p = Path(str(model)).expanduser()
+    if p.suffix == ".gguf": return "gguf"
+    if p.exists() or str(model).startswith((".", "/", "~")): return "folder"
+    return "hub"
+
+def model_name(model:str) -> str:
+    "The `LM.name` that loading `model` gives: what adapters record as their base model."
+    return {"tiny": TINY_NAME, "smollm2": DEFAULT_LM}.get(model_kind(model), str(model))
+
+# %% ../nbs/08_methods.ipynb #647830a7
+_MODEL_FIX = "give smollm2 (the embedded model), tiny (the test model), a .gguf file or a folder saved by save_pretrained"
+
+def check_model_spec(model:str,            # what `load_resources(model=...)` is given
+                     option:str="model",   # how the user wrote the option, for the message
+                    ):
+    "Raise a `UsageError` unless `model` is something `load_lm` can load; loads nothing."
+    kind, p = model_kind(model), Path(str(model)).expanduser()
+    if kind == "gguf" and not p.is_file(): raise UsageError(f"{option} {model}: no such GGUF file", _MODEL_FIX)
+    if kind == "folder" and not p.exists(): raise UsageError(f"{option} {model}: no such model folder", _MODEL_FIX)
+    if kind == "folder" and not (p/"config.json").is_file():
+        raise UsageError(f"{option} {model}: not a model folder (no config.json) and not a .gguf file", _MODEL_FIX)
+    if kind == "hub" and not isinstance(try_to_load_from_cache(str(model), "config.json"), str):
+        raise UsageError(f"{option} {model}: no such file or folder, and no model of that id in the local Hugging Face cache",
+                         _MODEL_FIX + ", or download the model into the Hugging Face cache first")
+
+# %% ../nbs/08_methods.ipynb #cbf18360
+def default_adapter_for(model:str, cache:str|Path|None=None) -> Path|None:
+    "Where `model`'s default SFT adapter lives: chapter 05's CPU adapter for smollm2, a small one of its own for tiny; None for other models."
+    kind = model_kind(model)
+    if kind == "smollm2": return default_adapter_path("cpu", cache)
+    if kind == "tiny": return cache_dir(cache)/"models"/"sft-tiny"
+    return None
+
+def _named(base:str|None) -> bool: return base == DEFAULT_LM or str(base).startswith("tiny-")
+
+def _usage(what:str, e:Exception, fix:str) -> UsageError:
+    "A `UsageError` from an adapter or reward error whose message may carry its own 'Fix: ...'."
+    problem, _, own = str(e).partition(" Fix: ")
+    return UsageError(f"{what}: {problem.rstrip('. ')}", own.rstrip(".") or fix)
+
+def check_adapter_spec(spec:str|None,        # None, "default" (SFT only) or an adapter folder
+                       model:str,            # the model it will be loaded onto
+                       option:str="sft_adapter", # how the user wrote the option, for the message
+                       dpo:bool=False,       # a DPO adapter (chapter 07)
+                       needed:bool=True,     # the run loads it ("default" of a model that has none is refused only then)
+                      ) -> Path|None:
+    "The folder `spec` names (None: no adapter), or a `UsageError` before anything loads: missing, not an adapter, another base."
+    if spec is None: return None
+    if spec == "default" and not dpo:
+        path = default_adapter_for(model)
+        if path is None and needed:
+            raise UsageError(f"{option} default: model {model} has no default SFT adapter (smollm2 and tiny have one)",
+                             f"give {option} an adapter folder trained on {model} (train_lora + save_adapter), or {option} none")
+        return path                                    # smollm2's is trained, tiny's made, on first use
+    fix = f"give {option} a folder written by save_adapter{'' if dpo else ', or default'}, or none"
+    path = Path(str(spec)).expanduser()
+    try: meta = check_adapter(path)
+    except FileNotFoundError: raise UsageError(f"{option} {spec}: no such adapter folder", fix) from None
+    except AdapterError as e: raise _usage(f"{option} {spec}", e, fix) from None
+    if not meta: raise UsageError(f"{option} {spec}: no {ADAPTER_META}, so the base model it was trained on is unknown",
+                                  "save it with save_adapter, which records its base model")
+    if dpo and meta.get("method") != "dpo":
+        raise UsageError(f"{option} {spec}: not a DPO adapter (its {ADAPTER_META} says method={meta.get('method')!r})",
+                         "give a folder saved from train_dpo; an SFT adapter goes in the SFT adapter option")
+    base, want = meta.get("base_model"), model_name(model)
+    if _named(base) and _named(want) and base != want:          # a folder model is checked by fingerprint when it loads
+        raise UsageError(f"{option} {spec}: this adapter was trained on base model '{base}', not on '{want}' (model {model})",
+                         f"load it with the model it was trained on, or give an adapter trained on {want}")
+    return path
+
+# %% ../nbs/08_methods.ipynb #75b78fde
+TINY_VERSE = ["the sea is grey and the waves come slowly in", "the night is long and the stars are cold above the hill",
+              "my love, the rose is red and the heart is warm", "the moon, the dark, the dream, the silver sleep"]
+TINY_SFT = LoraSFTConfig(r=4, alpha=8, dropout=0.0, lr=1e-2, warmup_steps=0, batch_size=4, epochs=2, max_tokens=48, patience=None)
+
+def tiny_default_adapter(lm:LM,                  # the tiny model (`tiny_lm()`)
+                         path:str|Path|None=None,# default: `default_adapter_for("tiny")`
+                        ) -> LM:
+    "The tiny model's default SFT adapter: two LoRA steps on a few lines of verse, saved once, then always loaded from its folder."
+    path = Path(path or default_adapter_for(TINY))
+    try: ok = check_adapter(path).get("base_fingerprint") == lm.fingerprint
+    except (FileNotFoundError, AdapterError): ok = False
+    if not ok: save_adapter(train_lora(lm, TINY_VERSE, None, TINY_SFT, progress=False)[0], path)
+    return load_adapter(lm, path)
+
+# %% ../nbs/08_methods.ipynb #39707f40
+def check_reward_spec(spec:str|None,    # None, "bootstrap" or a reward model folder (chapter 06)
+                      model:str,        # the run's model: tiny scores with the hashed embedder, the others with MiniLM
+                      option:str="ranker",
+                     ):
+    "Raise a `UsageError` unless `spec` is None, 'bootstrap' or a saved reward model this model's embedder can load."
+    if spec is None or spec == "bootstrap": return
+    path, fix = Path(str(spec)).expanduser(), f"give {option} a folder saved by RewardModel.save (or train_bootstrap_reward), bootstrap, or none"
+    if not path.is_dir(): raise UsageError(f"{option} {spec}: no such reward model folder", fix)
+    info = next((path/n for n in ("reward.json", "ensemble.json") if (path/n).is_file()), None)
+    if info is None: raise UsageError(f"{option} {spec}: not a reward model folder (no reward.json or ensemble.json)", fix)
+    try: meta = read_json(info)
+    except ValueError as e: raise _usage(f"{option} {spec}", e, fix) from None
+    if meta.get("format") != REWARD_FORMAT: raise UsageError(f"{option} {spec}: {info.name} has format {meta.get('format')!r}, not {REWARD_FORMAT!r}", fix)
+    emb, tiny = str((meta.get("embedder") or {}).get("identity", "")), model_kind(model) == "tiny"
+    if emb.startswith("tiny-") != tiny:
+        raise UsageError(f"{option} {spec}: trained on embeddings from '{emb}', but model {model} scores with "
+                         f"{'the tiny hashed embedder' if tiny else 'the embedded MiniLM'}", f"give a reward model trained for {model}, or bootstrap")
+
+# %% ../nbs/08_methods.ipynb #a3eafe4f
+def folder_sha256(path:str|Path) -> str|None:
+    "sha256 over a file, or over a folder's files (relative names and contents, sorted); None when it does not exist."
+    path = Path(path)
+    if path.is_file(): return sha256_file(path)
+    if not path.is_dir(): return None
+    h = hashlib.sha256()
+    for f in sorted(p for p in path.rglob("*") if p.is_file()):
+        h.update(str(f.relative_to(path)).encode()); h.update(sha256_file(f).encode())
+    return h.hexdigest()
+
+def _load_reward(spec:str|None, role:str, lm:LM, embedder, model:str, option:str) -> tuple[object|None, dict|None]:
+    "The reward model `spec` names for `role`, and where it came from."
+    check_reward_spec(spec, model, option)
+    if spec is None: return None, None
+    if spec == "bootstrap" and model_kind(model) == "tiny":               # seconds; not worth a cache entry
+        r, m = train_bootstrap_reward(lm, embedder, role=role, n_prompts=24, save_to=False, gen={"max_new_tokens": 12}, seed=0)
+        return r, {"spec": spec, "path": None, "sha256": None, "key": m["key"], "note": "trained in this process on the tiny model, not saved"}
+    if spec == "bootstrap":
+        r, m = default_bootstrap_reward(lm, embedder, role)
+        return r, {"spec": spec, "path": m.get("path"), "sha256": folder_sha256(m["path"]) if m.get("path") else None, "key": m.get("key")}
+    try: r = load_reward(spec, embedder)
+    except (OSError, ValueError) as e: raise _usage(f"{option} {spec}", e, f"give {option} a reward model trained for this model, or bootstrap") from None
+    return r, {"spec": spec, "path": str(Path(spec).expanduser().resolve()), "sha256": folder_sha256(Path(spec).expanduser())}
+
+# %% ../nbs/08_methods.ipynb #230c57d1
+OPTIONS = {"model": "model", "sft": "sft_adapter", "dpo": "dpo_adapter", "ranker": "ranker", "judge": "judge"}  # names in messages
+
+def check_resource_specs(model:str="smollm2", sft_adapter:str|None="default", dpo_adapter:str|None=None,
+                         ranker:str|None="bootstrap", judge:str|None="bootstrap",
+                         need:set|None=None,      # what will be loaded (see `load_resources`)
+                         options:dict|None=None,  # resource -> option name in messages (default: `OPTIONS`)
+                        ):
+    "Check every path and name `load_resources` would load, before any model loads; raise a `UsageError` naming the option."
+    o = {**OPTIONS, **(options or {})}
+    need = set(need) if need is not None else {"policy", "sft", "dpo", "ranker", "judge", "embedder"}
+    check_model_spec(model, o["model"])
+    check_adapter_spec(sft_adapter, model, o["sft"], needed=bool(need & {"policy", "sft"}))
+    check_adapter_spec(dpo_adapter, model, o["dpo"], dpo=True, needed=bool(need & {"policy", "dpo"}))
+    for role, spec in [("ranker", ranker), ("judge", judge)]: check_reward_spec(spec, model, o[role])
+
+def adapter_source(spec:str|None, adapter:LM|None) -> dict|None:
+    "What an adapter `LM` was loaded from: folder, sha256 of its weights, the base it was trained on and the one it runs on."
+    if adapter is None: return None
+    m = adapter.meta
+    return {"spec": spec, "path": m.get("adapter_path"), "sha256": m.get("adapter_sha256"),
+            "trained_on": m.get("trained_on"), "loaded_onto": m.get("loaded_onto")}
+
+def _load_adapter(lm:LM, spec:str|None, model:str, option:str, dpo:bool) -> LM|None:
+    "Load the adapter `spec` names onto `lm`, always from its folder (so the record holds the weights that ran)."
+    path = check_adapter_spec(spec, model, option, dpo)
+    if path is None: return None
+    try:
+        if spec == "default" and model_kind(model) == "tiny": return tiny_default_adapter(lm, path)
+        if spec == "default": load_or_train_default_adapter(lm)          # trains and saves it the first time
+        return (load_dpo_adapter if dpo else load_adapter)(lm, path)
+    except AdapterError as e: raise _usage(f"{option} {spec}", e, f"give {option} an adapter trained on {lm.name}, or none") from None
+
+# %% ../nbs/08_methods.ipynb #bfb63e0a
+def load_resources(model:str="smollm2",        # "smollm2" (embedded), "tiny", a .gguf file, a model folder, a cached HF id
+                   sft_adapter:str|None="default", # adapter folder, "default" (the model's default adapter), or None
                    dpo_adapter:str|None=None,  # DPO adapter folder, or None
                    ranker:str|None="bootstrap",# reward model folder, "bootstrap" (cached ranker), or None
                    judge:str|None="bootstrap", # reward model folder, "bootstrap" (cached judge, disjoint poems), or None
                    theme:str|None=None,        # theme for PPLM and theme adherence
                    need:set|None=None,         # resources to load (default: all); see `NEEDS`
-                   device:str="auto", seed:int=0) -> Resources:
-    "Load the model, adapters, reward models and embedder that `need` names, once."
+                   device:str="auto",
+                   options:dict|None=None,     # resource -> option name in error messages (see `OPTIONS`)
+                  ) -> Resources:
+    "Load exactly the model, adapters, reward models and embedder named (those `need` asks for), once; `sources` says what loaded."
     need = set(need) if need is not None else {"policy", "sft", "dpo", "ranker", "judge", "embedder"}
-    if model == "tiny": return _tiny_resources(theme, need, seed)
-    from reciprocal_poetry.sft import load_adapter, load_or_train_default_adapter
-    from reciprocal_poetry.reward import Embedder, default_bootstrap_reward, load_reward
-    lm = load_lm(None if model == "smollm2" else model, device=device)
-    res = Resources(lm, theme=theme)
-    if need & {"policy", "sft"} and sft_adapter:
-        res.sft = load_or_train_default_adapter(lm) if sft_adapter == "default" else load_adapter(lm, sft_adapter)
-    if need & {"policy", "dpo"} and dpo_adapter: res.dpo = load_adapter(lm, dpo_adapter)
-    if need & {"ranker", "judge", "embedder"}: res.embedder = Embedder()
+    o = {**OPTIONS, **(options or {})}
+    check_resource_specs(model, sft_adapter, dpo_adapter, ranker, judge, need, o)    # before any model loads
+    kind = model_kind(model)
+    lm = tiny_lm() if kind == "tiny" else load_lm(None if kind == "smollm2" else model, device=device)
+    res = Resources(lm, theme=theme, specs=dict(model=model, sft_adapter=sft_adapter, dpo_adapter=dpo_adapter, ranker=ranker, judge=judge, theme=theme))
+    res.sources["model"] = {"spec": model, "kind": kind, "name": lm.name, "fingerprint": lm.fingerprint, "source": lm.meta.get("source")}
+    if need & {"policy", "sft"}: res.sft = _load_adapter(lm, sft_adapter, model, o["sft"], dpo=False)
+    if need & {"policy", "dpo"}: res.dpo = _load_adapter(lm, dpo_adapter, model, o["dpo"], dpo=True)
+    res.sources |= {"sft": adapter_source(sft_adapter, res.sft), "dpo": adapter_source(dpo_adapter, res.dpo)}
+    if need & {"ranker", "judge", "embedder"}: res.embedder = TinyEmbedder(dim=64) if kind == "tiny" else Embedder()
     for role, spec in [("ranker", ranker), ("judge", judge)]:
-        if role in need and spec:
-            setattr(res, role, default_bootstrap_reward(lm, res.embedder, role)[0] if spec == "bootstrap" else load_reward(spec, res.embedder))
+        if role in need:
+            r, res.sources[role] = _load_reward(spec, role, lm, res.embedder, model, o[role]); setattr(res, role, r)
+    res.sources["embedder"] = getattr(res.embedder, "identity", None)
     return res

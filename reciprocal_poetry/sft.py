@@ -463,7 +463,10 @@ def load_adapter(lm:LM,              # the base model the adapter was trained on
     info = {k: meta.get(k) for k in ("config", "data", "best", "steps", "tokens", "train_seconds", "stopped_early") if k in meta}
     return LM(model, lm.tokenizer, f"{lm.name}+{path.name}",
               {"base_model": meta.get("base_model", lm.name), "base_fingerprint": fp, "base_dtype": str(lm.dtype), "adapter": info,
-               "metrics": meta.get("metrics", {}), "adapter_path": str(path)})
+               "metrics": meta.get("metrics", {}), "adapter_path": str(path),
+               "adapter_sha256": hashlib.sha256((path/"adapter_model.safetensors").read_bytes()).hexdigest(),   # the weights that ran, for run records
+               "trained_on": {"base_model": meta.get("base_model"), "base_fingerprint": meta.get("base_fingerprint")},
+               "loaded_onto": {"base_model": lm.name, "base_fingerprint": fp}})
 
 # %% ../nbs/05_sft.ipynb #f9d25488
 def merge_and_save(adapter:LM,    # an adapter `LM` (unchanged: a copy is merged)

@@ -20,20 +20,20 @@ from .reward import BOOTSTRAP_REWARDS, Embedder, default_bootstrap_reward
 from .preference import default_dpo_path
 from .methods import METHODS, NEEDS
 from .metrics import resolve_theme
-from .experiment import (ExperimentConfig, RunOutcome, adapter_path, build_method, execute_run, gen_config, read_run,
-                                          read_samples, resource_needs, run_dir, run_id, run_status)
+from .experiment import (ExperimentConfig, RunOutcome, build_method, execute_run, gen_config, read_run, read_samples,
+                                          resource_needs, run_dir, run_id, run_status, validate_config)
 try: import fcntl                                      # POSIX; elsewhere runs are not locked
 except ImportError: fcntl = None
 
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'GRID_KEYS', 'PRESETS', 'MASTER_COLUMNS', 'PR_SET_PDEATHSIG', 'HOLD_ENV', 'STEP_ESTIMATES', 'SweepGrid',
-           'all_methods', 'grid_configs', 'default_dpo_adapter', 'preset', 'parse_shard', 'shard_configs',
-           'check_config', 'check_configs', 'model_version', 'method_label', 'run_folders', 'read_finished',
-           'run_state', 'collect_results', 'collect_failures', 'write_results', 'lock_path', 'run_lock', 'run_busy',
-           'die_with_parent', 'stop_pool', 'execute_locked', 'plan', 'prepare_resources', 'write_timing', 'run_sweep',
-           'sweep_parser', 'grid_from_args', 'sweep_cli']
+__all__ = ['log', 'GRID_KEYS', 'PRESETS', 'SWEEP_OPTIONS', 'MASTER_COLUMNS', 'PR_SET_PDEATHSIG', 'HOLD_ENV', 'STEP_ESTIMATES',
+           'SweepGrid', 'all_methods', 'grid_configs', 'default_dpo_adapter', 'preset', 'parse_shard', 'shard_configs',
+           'sweep_option', 'check_config', 'check_configs', 'model_version', 'method_label', 'run_folders',
+           'read_finished', 'run_state', 'collect_results', 'collect_failures', 'write_results', 'lock_path',
+           'run_lock', 'run_busy', 'die_with_parent', 'stop_pool', 'execute_locked', 'plan', 'prepare_resources',
+           'write_timing', 'run_sweep', 'sweep_parser', 'grid_from_args', 'sweep_cli']
 
 # %% ../nbs/11_sweep.ipynb #00000007
 GRID_KEYS = ("methods", "seeds", "models", "adapters", "themes", "num_prompts")
@@ -136,6 +136,13 @@ def _check_folder(option:str, path, what:str) -> None:
     if not Path(path).expanduser().is_dir(): raise UsageError(f"{option} {path}: no such folder", f"name an existing {what} folder")
 
 # %% ../nbs/11_sweep.ipynb #00000013
+SWEEP_OPTIONS = {"method": "--methods", "seed": "--seeds", "model": "--models", "adapter": "--adapters", "theme": "--themes",
+                 "num_prompts": "--num-prompts", "out_dir": "--out-dir"}
+
+def sweep_option(name:str) -> str:
+    "A config field as `rp-sweep` spells it: its list option, else `--set <field>`."
+    return SWEEP_OPTIONS.get(name, f"--set {name}")
+
 def check_config(c:ExperimentConfig) -> None:
     "Check one run without loading anything: its method, theme, needs, settings and the folders and files it names."
     if c.method not in METHODS: raise _unknown("--methods", c.method, all_methods() + ["all"], "method")
@@ -154,6 +161,7 @@ def check_config(c:ExperimentConfig) -> None:
         raise UsageError(f"--set prompt_source={c.prompt_source}: no such file", "name a text file with one prompt per line, or 'corpus'")
     try: build_method(c); gen_config(c)
     except (ValueError, TypeError) as e: raise UsageError(f"{c.method}: {e}", "fix --set method_params=... or --set gen=... (see the names listed)") from None
+    validate_config(c, option=sweep_option, prompts=False)        # chapter 10's own check of a run (its resources, device, ...)
 
 def check_configs(configs:list[ExperimentConfig]) -> list[ExperimentConfig]:
     "Check every run of a grid (each distinct setting once); returns the configs."
@@ -208,6 +216,7 @@ def run_state(path:str|Path) -> str:
     if run_busy(path): return "running"
     st = run_status(path)
     if st == "done": return "done" if read_finished(path) is not None else "corrupt"
+    if st == "missing" and (Path(path)/"metrics.json").exists(): return "corrupt"   # chapter 10 calls a damaged run missing
     return st if st in ("failed", "missing") else "corrupt"
 
 # %% ../nbs/11_sweep.ipynb #00000018
@@ -389,7 +398,7 @@ def prepare_resources(configs:list[ExperimentConfig], # the runs about to execut
             if not cached: print(f"training the default SFT adapter into {p} (once; about 15 minutes on 2 CPU cores) ...", file=sys.stderr)
             with step("SFT adapter", cached=cached): load_or_train_default_adapter(lm, progress=progress)
         for dpo in sorted({c.dpo_adapter for c in group if c.dpo_adapter}):
-            with step("DPO adapter", cached=True, path=str(dpo)): check_adapter(adapter_path(dpo))
+            with step("DPO adapter", cached=True, path=str(dpo)): check_adapter(Path(dpo))
         roles = [r for r in ("ranker", "judge") if any(getattr(c, r) == "bootstrap" for c in group) and r in needs]
         emb = None
         if roles or needs & {"embedder"}:
