@@ -160,6 +160,7 @@ def check_config(c:ExperimentConfig) -> None:
     if c.prompt_source != "corpus" and not Path(c.prompt_source).expanduser().is_file():
         raise UsageError(f"--set prompt_source={c.prompt_source}: no such file", "name a text file with one prompt per line, or 'corpus'")
     try: build_method(c); gen_config(c)
+    except UsageError: raise
     except (ValueError, TypeError) as e: raise UsageError(f"{c.method}: {e}", "fix --set method_params=... or --set gen=... (see the names listed)") from None
     validate_config(c, option=sweep_option, prompts=False)        # chapter 10's own check of a run (its resources, device, ...)
 
