@@ -162,7 +162,7 @@ def check_config(c:ExperimentConfig) -> None:
     try: build_method(c); gen_config(c)
     except UsageError: raise
     except (ValueError, TypeError) as e: raise UsageError(f"{c.method}: {e}", "fix --set method_params=... or --set gen=... (see the names listed)") from None
-    validate_config(c, option=sweep_option, prompts=False)        # chapter 10's own check of a run (its resources, device, ...)
+    validate_config(c, option=sweep_option)  # chapter 10's own check of a run (resources, device, enough prompts, ...)
 
 def check_configs(configs:list[ExperimentConfig]) -> list[ExperimentConfig]:
     "Check every run of a grid (each distinct setting once); returns the configs."
