@@ -4,10 +4,12 @@
 
 # %% ../nbs/10_experiment.ipynb #2677dac7
 from __future__ import annotations
-import hashlib, json, math, os, re, shutil, sys, time, traceback
+import hashlib, json, math, os, re, shutil, sys, time, traceback, uuid
 from dataclasses import dataclass, field, asdict, fields, is_dataclass
 from pathlib import Path
 import torch
+from jupyter_core.paths import jupyter_runtime_dir
+from traitlets.config import Config
 import reciprocal_poetry
 from .core import (ArgumentParser, UsageError, check_range, cli_main, get_logger, git_commit, parse_value, provenance,
                                     read_json, resolve_device, set_seed, sha256_file, write_json)
@@ -24,7 +26,7 @@ __all__ = ['log', 'PACKAGE_DIR', 'RUN_ID_EXCLUDE', 'LOADABLE', 'TEMPLATE_DIR_ENV
            'run_id', 'run_dir', 'experiment_prompts', 'build_method', 'gen_config', 'resource_needs', 'cli_option',
            'load_run_resources', 'validate_config', 'used_resources', 'check_resources_match', 'run_provenance',
            'plain', 'sample_records', 'write_jsonl', 'read_jsonl', 'run_problem', 'run_status', 'record_failure',
-           'run_experiment', 'read_run', 'read_samples', 'find_template', 'RunOutcome', 'execute_run',
+           'run_experiment', 'read_run', 'read_samples', 'find_template', 'RunOutcome', 'kernel_config', 'execute_run',
            'parse_config_value', 'experiment_cli']
 
 # %% ../nbs/10_experiment.ipynb #5c753ed2
@@ -411,6 +413,12 @@ class RunOutcome:
     error: str|None = None   # "Type: message" of a failure
 
 # %% ../nbs/10_experiment.ipynb #a58debf8
+def kernel_config() -> Config:
+    "A kernel that talks over Unix sockets of its own (not localhost TCP, which ipykernel warns about) on POSIX."
+    if os.name != "posix": return Config()
+    d = Path(jupyter_runtime_dir()); d.mkdir(parents=True, exist_ok=True)
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(d/f"rp-{uuid.uuid4().hex[:12]}")}})  # unique: parallel kernels must not share sockets
+
 def _papermill(cfg:ExperimentConfig, force:bool, template:Path, kernel_name:str, cwd:str|None, timeout:int|None):
     "Execute the experiment notebook for `cfg`; the executed copy ends up in the run folder as report.ipynb."
     import papermill as pm
@@ -420,7 +428,8 @@ def _papermill(cfg:ExperimentConfig, force:bool, template:Path, kernel_name:str,
     tmp_nb, t0 = final.parent/f".report-{rid}-{os.getpid()}.ipynb", time.time()
     try:
         pm.execute_notebook(str(template), str(tmp_nb), parameters={**asdict(cfg), "force": force}, kernel_name=kernel_name,
-                            progress_bar=False, cwd=cwd or os.getcwd(), execution_timeout=timeout)
+                            progress_bar=False, cwd=cwd or os.getcwd(), execution_timeout=timeout,
+                            config=kernel_config())                     # IPC sockets: no "TCP without encryption" warning
         err = None
     except Exception as e: err = e
     usage = err is not None and getattr(err, "ename", None) == "UsageError"      # refused inside the kernel: an input error, not a run
