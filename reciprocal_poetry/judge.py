@@ -24,8 +24,8 @@ __all__ = ['log', 'DESIGN_FILE', 'STORE_FILE', 'DEFAULT_SCALES', 'SCALE_RANGE', 
            'sweep_poems', 'design_study', 'check_sample_files', 'sample_texts', 'write_design', 'rater_queue',
            'JudgeStore', 'check_ratings', 'originals', 'judgement_table', 'wilson_interval', 'win_rates',
            'bradley_terry', 'bt_bootstrap', 'plot_strengths', 'rating_table', 'scale_means', 'krippendorff_alpha',
-           'rater_agreement', 'self_consistency', 'proxy_agreement', 'open_study', 'analyze_study', 'Quit',
-           'judge_session', 'judge_parser', 'judge_cli']
+           'rater_agreement', 'self_consistency', 'proxy_agreement', 'true_win_rate', 'simulate_judgements',
+           'open_study', 'analyze_study', 'Quit', 'judge_session', 'judge_parser', 'judge_cli']
 
 # %% ../nbs/18_judge.ipynb #39b9f545
 DESIGN_FILE, STORE_FILE = "design.json", "judgements.sqlite"
@@ -405,7 +405,31 @@ def proxy_agreement(design:dict, jt:pd.DataFrame, proxies:dict=PROXIES) -> pd.Da
         rows.append({"proxy": proxy, "n_items": int(ok.sum()), "spearman": rho, "p": p, "same_direction": (np.sign(diff[both]) == np.sign(h[both])).mean() if both.any() else math.nan})
     return pd.DataFrame(rows)
 
-# %% ../nbs/18_judge.ipynb #84226686
+# %% ../nbs/18_judge.ipynb #137d745e
+def true_win_rate(theta_a:float, theta_b:float, rater_sd:float=0.0, tie_rate:float=0.0, nodes:int=40) -> float:
+    "The population win rate (ties split) of a over b under the simulated raters' model."
+    x, w = np.polynomial.hermite_e.hermegauss(nodes)                     # probabilists' Hermite: weight exp(-x^2/2)
+    p = (w * (1 / (1 + np.exp(-(theta_a - theta_b + math.sqrt(2) * rater_sd * x))))).sum() / w.sum()
+    return tie_rate / 2 + (1 - tie_rate) * p
+
+# %% ../nbs/18_judge.ipynb #24931dd3
+def simulate_judgements(theta:dict,              # method -> true log-strength
+                        per_pair:int,            # judgements per method pair per rater
+                        n_raters:int=3,          # raters, each judging every pair `per_pair` times
+                        rater_sd:float=0.3,      # sd of a rater's own offset to each method's strength
+                        tie_rate:float=0.1,      # share of answers that are ties, whatever the poems
+                        seed:int=0) -> pd.DataFrame:
+    "A judgement table (as `judgement_table` makes) from simulated Bradley–Terry raters."
+    rng = np.random.default_rng(seed); ms = sorted(theta); rows = []
+    for r in range(n_raters):
+        th = {m: theta[m] + rng.normal(0, rater_sd) for m in ms}
+        for a, b in itertools.combinations(ms, 2):
+            tie = rng.random(per_pair) < tie_rate; win = rng.random(per_pair) < 1 / (1 + math.exp(th[b] - th[a]))
+            rows += [{"item_id": f"{a}-{b}-{r}-{k}", "base_item": f"{a}-{b}-{r}-{k}", "repeat": False, "rater": f"r{r}", "prompt": f"p{k}",
+                      "method_a": a, "method_b": b, "score_a": 0.5 if t else float(w)} for k, (t, w) in enumerate(zip(tie, win))]
+    return pd.DataFrame(rows)
+
+# %% ../nbs/18_judge.ipynb #97ff8c64
 def open_study(exp_dir:str|Path, study_dir:str|Path|None=None, **design_kw) -> tuple[dict, JudgeStore, dict]:
     "The design (made on first use), the study's store and the sample texts, after checking the sample files are unchanged."
     study_dir = Path(study_dir) if study_dir else Path(exp_dir)/"human_eval"
@@ -414,7 +438,7 @@ def open_study(exp_dir:str|Path, study_dir:str|Path|None=None, **design_kw) -> t
     texts = sample_texts(exp_dir, design)
     return design, JudgeStore(study_dir/STORE_FILE, design), texts
 
-# %% ../nbs/18_judge.ipynb #4937646a
+# %% ../nbs/18_judge.ipynb #ec7d3e7b
 def analyze_study(design:dict, store:JudgeStore, out:str|Path|None=None, n_boot:int=1000) -> dict:
     "Every analysis table of the study (and, with `out`, CSVs, summary.json and bt_strengths.png written there)."
     jt = judgement_table(design, store.frame())
@@ -429,7 +453,7 @@ def analyze_study(design:dict, store:JudgeStore, out:str|Path|None=None, n_boot:
                                         **{k: json.loads(df.to_json(orient="records")) for k, df in res.items()}})
     return res
 
-# %% ../nbs/18_judge.ipynb #c6bb380f
+# %% ../nbs/18_judge.ipynb #c7af725b
 class Quit(Exception): "The rater typed q."
 
 def _ask(ask, prompt:str, ok) -> str:
@@ -448,7 +472,7 @@ def _rate(ask, scales:list) -> dict|None:
             if a: out.setdefault(side, {})[s] = int(a)
     return out or None
 
-# %% ../nbs/18_judge.ipynb #46f6b84b
+# %% ../nbs/18_judge.ipynb #f5349803
 def judge_session(design:dict, store:JudgeStore, texts:dict, rater:str, ask=None, say=None, scales:bool=True, limit:int|None=None) -> int:
     "Judge `rater`'s remaining pairs until done, `limit` answers or `q`; returns the number committed (`ask`/`say` default to input/print)."
     ask, say = ask or input, say or print
@@ -466,7 +490,7 @@ def judge_session(design:dict, store:JudgeStore, texts:dict, rater:str, ask=None
     except (Quit, EOFError): pass
     say(f"{n} judgements saved for {rater}"); return n
 
-# %% ../nbs/18_judge.ipynb #1e86e175
+# %% ../nbs/18_judge.ipynb #6673b762
 def judge_parser() -> ArgumentParser:
     p = ArgumentParser(prog="rp-judge", description="Blind pairwise human evaluation of a sweep's poems.")
     p.add_argument("sweep", help="the sweep folder (holds runs/)")
@@ -484,7 +508,7 @@ def judge_parser() -> ArgumentParser:
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples for the strengths' intervals")
     return p
 
-# %% ../nbs/18_judge.ipynb #e12738e9
+# %% ../nbs/18_judge.ipynb #d637145d
 @cli_main("rp-judge")
 def judge_cli(argv:list[str]|None=None) -> None:
     "rp-judge: judge, merge, export or analyse a blind pairwise study of a sweep (answers read with `input`)."
