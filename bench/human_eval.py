@@ -39,7 +39,7 @@ def run(sizes, n_studies, seed, rater_sd):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--studies", type=int, default=200); ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--sizes", default="48,192,768"); ap.add_argument("--out", default=str(Path(__file__).parent/"results"/"human_eval.json"))
+    ap.add_argument("--sizes", default="48,96,192,384,768"); ap.add_argument("--out", default=str(Path(__file__).parent/"results"/"human_eval.json"))
     a = ap.parse_args(); t0 = time.time()
     sizes = [int(x) for x in a.sizes.split(",")]
     res = run(sizes, a.studies, a.seed, 0.0)                                   # headline: raters share one BT model
