@@ -48,7 +48,7 @@ def main():
     rec = min(ok) if ok else max(res)
     write_json(a.out, {"benchmark": "human_eval", "date": datetime.date.today().isoformat(),
                        "model": {"theta": THETA, "rater_sd": 0.0, "tie_rate": TIE_RATE, "n_raters": N_RATERS, "n_methods": len(THETA),
-                                 "true_win_rates": {f"{a}>{b}": true_win_rate(THETA[b], THETA[a], 0.0, TIE_RATE)
+                                 "true_win_rates": {f"{a}>{b}": true_win_rate(THETA[a], THETA[b], 0.0, TIE_RATE)
                                                     for a, b in itertools.combinations(sorted(THETA, key=THETA.get, reverse=True), 2)}},
                        "recommended_judgements_per_pair": res[rec]["judgements_per_pair"],
                        "win_rate_ci_coverage": res[rec]["win_rate_ci_coverage"], "win_rate_ci_coverage_study_size": res[rec]["judgements_per_pair"],
