@@ -319,7 +319,7 @@ def default_method(self:Cowriter, person:int) -> str:
 
 # %% ../nbs/14_cowrite.ipynb #e34dc850
 @patch
-def start(self:Cowriter, user:str, theme:str, opening:str, method:str|None=None) -> Session:
+def start(self:Cowriter, user:str, theme:str, opening:str, method:str|None=None):  # returns a `Session` (defined below)
     "Start a session for `user` from a theme and their opening line; the first candidates are ready on return."
     person = self.store.person_id(user)
     theme = clean_line(theme, 80)
@@ -330,7 +330,7 @@ def start(self:Cowriter, user:str, theme:str, opening:str, method:str|None=None)
     return Session(self, sid)
 
 @patch
-def resume(self:Cowriter, user:str, session:int|None=None) -> Session:
+def resume(self:Cowriter, user:str, session:int|None=None):  # returns a `Session` (defined below)
     "Resume `user`'s session `session` (default: their latest unfinished one) exactly where it stopped."
     person = self.store.person_id(user, create=False)
     if session is None:
