@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterable
 import torch
 from fastcore.basics import patch
-from .core import get_logger
+from .core import get_logger, single_thread
 from .generate import GenConfig, POET_SYSTEM, generate
 from .pplm import BowAttribute, known_bows, pplm_generate
 from .reward import RewardConfig, RewardModel, TinyEmbedder
@@ -21,10 +21,10 @@ from . import store as feedback_store
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'SEA_WORDS', 'COWRITE_METHODS', 'RERANKED', 'CowriteConfig', 'single_thread', 'reward_identity',
-           'PersonalReward', 'synthetic_lines', 'theme_system_prompt', 'norm_line', 'first_line', 'LineProposer',
-           'theme_words', 'PPLMLineProposer', 'make_proposers', 'CowriteError', 'Candidate', 'clean_line',
-           'parse_rating', 'Cowriter', 'Session', 'SyntheticProposer', 'tiny_cowriter']
+__all__ = ['log', 'SEA_WORDS', 'COWRITE_METHODS', 'RERANKED', 'CowriteConfig', 'reward_identity', 'PersonalReward',
+           'synthetic_lines', 'theme_system_prompt', 'norm_line', 'first_line', 'LineProposer', 'theme_words',
+           'PPLMLineProposer', 'make_proposers', 'CowriteError', 'Candidate', 'clean_line', 'parse_rating', 'Cowriter',
+           'Session', 'SyntheticProposer', 'tiny_cowriter']
 
 # %% ../nbs/14_cowrite.ipynb #ed1b74b5
 @dataclass
@@ -46,13 +46,6 @@ class CowriteConfig:
             raise ValueError(f"k, context_lines, update_every and best_of must be at least 1: {self}")
 
 # %% ../nbs/14_cowrite.ipynb #99f54ba1
-@contextlib.contextmanager
-def single_thread():
-    "Run torch on one intra-op thread inside the block (small MLPs train faster so, and do not fight other processes)."
-    old = torch.get_num_threads(); torch.set_num_threads(1)
-    try: yield
-    finally: torch.set_num_threads(old)
-
 def reward_identity(model) -> str:
     "A short hash of a reward model's (or ensemble's) weights and embedder."
     h = hashlib.sha256()
