@@ -143,7 +143,9 @@ def sweep_option(name:str) -> str:
     "A config field as `rp-sweep` spells it: its list option, else `--set <field>`."
     return SWEEP_OPTIONS.get(name, f"--set {name}")
 
-def check_config(c:ExperimentConfig) -> None:
+def check_config(c:ExperimentConfig,
+                 prompts:bool=True, # also check the prompt source gives enough prompts (reads the corpus)
+                ) -> None:
     "Check one run without loading anything: its method, theme, needs, settings and the folders and files it names."
     if c.method not in METHODS: raise _unknown("--methods", c.method, all_methods() + ["all"], "method")
     if c.theme is not None: _check_theme(c.theme)
@@ -162,14 +164,13 @@ def check_config(c:ExperimentConfig) -> None:
     try: build_method(c); gen_config(c)
     except UsageError: raise
     except (ValueError, TypeError) as e: raise UsageError(f"{c.method}: {e}", "fix --set method_params=... or --set gen=... (see the names listed)") from None
-    validate_config(c, option=sweep_option)  # chapter 10's own check of a run (resources, device, enough prompts, ...)
+    validate_config(c, option=sweep_option, prompts=prompts)  # chapter 10's own check of a run (resources, device, enough prompts, ...)
 
 def check_configs(configs:list[ExperimentConfig]) -> list[ExperimentConfig]:
     "Check every run of a grid (each distinct setting once); returns the configs."
-    seen = set()
-    for c in configs:
-        key = json.dumps({k: v for k, v in asdict(c).items() if k != "seed"}, sort_keys=True, default=str)
-        if key not in seen: seen.add(key); check_config(c)
+    distinct = {json.dumps({k: v for k, v in asdict(c).items() if k != "seed"}, sort_keys=True, default=str): c for c in configs}
+    for c in distinct.values(): check_config(c, prompts=False)   # every cheap check first: a typo is named before any file is read
+    for c in distinct.values(): check_config(c)
     return configs
 
 # %% ../nbs/11_sweep.ipynb #00000016
