@@ -62,18 +62,21 @@ def main():
     ap.add_argument("--prompts", type=int, default=30); ap.add_argument("--seeds", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=8); ap.add_argument("--out", default="bench/results/form.json")
     ap.add_argument("--only", default=None, help="comma-separated tasks")
+    ap.add_argument("--cost-prompts", type=int, default=8, help="prompts in the cost measurement (one batch)")
+    ap.add_argument("--cost-reps", type=int, default=2)
     a = ap.parse_args()
     torch.set_num_threads(2)
     t_start = time.perf_counter()
     lm = load_lm()
-    prompts = [p.text for p in extract_prompts(split_poems(load_corpus())["test"], n=a.prompts, seed=0)]
+    pool = [p.text for p in extract_prompts(split_poems(load_corpus())["test"], n=max(a.prompts, a.cost_prompts), seed=0)]
+    prompts = pool[:a.prompts]
     gen = GenConfig(n=a.seeds, seed=0, batch_size=a.batch_size)
     all_tasks = tasks(len(prompts))
     names = a.only.split(",") if a.only else list(all_tasks)
     # cost: quatrain (constrained) vs plain 4-line poems, batch 8, interleaved twice
     cost = {"form": [], "plain": []}
-    sp = prompts[:8]
-    for rep in range(2):
+    sp = pool[:a.cost_prompts]
+    for rep in range(a.cost_reps):
         t0 = time.perf_counter(); c = form_generate(lm, sp, "quatrain", gen, n=1, batch_size=8, seed=100 + rep)
         cost["form"].append((time.perf_counter() - t0) / sum(len(s.text.splitlines()) for s in c))
         t0 = time.perf_counter(); b = generate(lm, sp, gen, n=1, batch_size=8, max_lines=4, max_new_tokens=64, seed=100 + rep)
@@ -82,6 +85,11 @@ def main():
     k = max(1, math.ceil(cost_ratio))
     print(f"cost ratio {cost_ratio:.2f} -> sample-and-filter k={k}", flush=True)
     res, texts = {}, {}
+    def record(complete:bool):
+        "Write what has run so far (the json is rewritten after every task, so a run cut short keeps its finished rows)."
+        out = summarise(res, cost, cost_ratio, k, prompts, a, gen, lm, t_start, complete)
+        write_json(a.out, out)
+        return out
     for name in names:
         forms = all_tasks[name]
         n_lines = len(get_form(forms[0]).lines)
@@ -122,6 +130,13 @@ def main():
         texts[name] = con
         print(name, {kk: (round(v, 3) if isinstance(v, float) else v) for kk, v in res[name]["constrained"].items()},
               "| plain adherence", round(res[name]["plain"]["form_adherence"], 3), "| filter", round(res[name]["sample_and_filter"]["form_adherence"], 3), flush=True)
+        record(complete=False)
+    out = record(complete=True)
+    print({kk: out[kk] for kk in ["hard_satisfaction", "form_adherence", "metre_agreement", "ppl_ratio", "cost_ratio"]})
+
+
+def summarise(res, cost, cost_ratio, k, prompts, a, gen, lm, t_start, complete) -> dict:
+    "The json record of the tasks in `res`."
     hard = {t: res[t]["constrained"][f"line_share_{t}"] for t in ["end_word", "rhyme", "syllables", "include"] if t in res}
     out = {"hard_satisfaction": hard,
            "hard_satisfaction_sample_and_filter": {t: res[t]["sample_and_filter"].get(f"line_share_{t}") for t in hard},
@@ -132,17 +147,20 @@ def main():
            "metre_agreement": res["sonnet"]["constrained"]["iambic_agreement"] if "sonnet" in res else None,
            "metre_agreement_plain": res["sonnet"]["plain"]["iambic_agreement"] if "sonnet" in res else None,
            "metre_line_share": res["sonnet"]["constrained"].get("line_share_metre") if "sonnet" in res else None,
-           "ppl_ratio": max(res[t]["constrained"]["perplexity"] / res[t]["plain"]["perplexity"] for t in res),
+           "ppl_ratio": max((res[t]["constrained"]["perplexity"] / res[t]["plain"]["perplexity"] for t in res), default=None),
+           "ppl_ratio_methods": ["base"],   # the only method measured here (08's methods run under a form in its tests, not in this benchmark)
            "ppl_ratio_by_task": {t: res[t]["constrained"]["perplexity"] / res[t]["plain"]["perplexity"] for t in res},
            "distinct_2_delta": {t: res[t]["constrained"]["distinct_2"] - res[t]["plain"]["distinct_2"] for t in res},
            "cost_ratio": cost_ratio, "cost_seconds_per_line": {kk: float(np.median(v)) for kk, v in cost.items()},
            "sample_and_filter_k": k,
            "judge_reward": None,   # not measured in this run
-           "setup": {"prompts": prompts, "seeds": a.seeds, "gen": asdict(gen), "model": lm.name, "batch_size": a.batch_size,
-                     "machine": "shared 2-core CPU, contended (other sessions running)", "nice": True},
+           "complete": complete, "tasks_run": list(res),
+           "setup": {"prompts": prompts, "n_prompts": len(prompts), "seeds": a.seeds, "poems_per_row": len(prompts) * a.seeds,
+                     "asked": "the issue asks >= 30 prompts x 2 seeds per row", "gen": asdict(gen), "model": lm.name,
+                     "batch_size": a.batch_size, "cost_prompts": a.cost_prompts,
+                     "machine": "shared 2-core CPU, heavily contended (load average > 10, this job at nice 19)", "nice": True},
            "tasks": res, "seconds": time.perf_counter() - t_start, "provenance": provenance("cpu")}
-    write_json(a.out, out)
-    print({kk: out[kk] for kk in ["hard_satisfaction", "form_adherence", "metre_agreement", "ppl_ratio", "cost_ratio"]})
+    return out
 
 
 if __name__ == "__main__":

@@ -45,7 +45,8 @@ def peak_memory(device:torch.device) -> dict:
 def section_sft(lm, args) -> dict:
     "LoRA SFT with a preset on the embedded corpus; held-out perplexity of base vs adapter."
     overrides = {"max_steps": args.max_steps} if args.max_steps else {}
-    # a shortened run must not replace the published default adapter
+    if args.precision: overrides["precision"] = args.precision
+    # a shortened run, or one in another precision, must not replace the published default adapter
     path = Path(tempfile.mkdtemp(prefix="sft-bench-"))/"adapter" if overrides else default_adapter_path(args.preset)
     t0 = time.perf_counter()
     adapter, hist = train_default_adapter(lm, args.preset, path=path, progress=not args.quiet, **overrides)
@@ -225,6 +226,7 @@ def main(argv=None):
     p.add_argument("--preset", default="cpu", help="SFT preset (cpu | gpu)")
     p.add_argument("--device", default="cpu", help="device for the model ('auto' uses a GPU when present)")
     p.add_argument("--max-steps", type=int, default=None, help="shorten the run (the default adapter is then not replaced)")
+    p.add_argument("--precision", default=None, help="SFT precision override (auto | bf16 | fp32); the default adapter is then not replaced")
     p.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated sections: {', '.join(SECTIONS)}")
     p.add_argument("--out", default=str(RESULTS), help="results JSON")
     p.add_argument("--speed-steps", type=int, default=4, help="steps per variant in the `speed` section")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_analysis.ipynb #25082f1d
 from __future__ import annotations
-import base64, html, json, math, os, shutil, sys, time, warnings
+import base64, contextlib, html, json, math, os, shutil, sqlite3, sys, time, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 from IPython.display import HTML
 from .core import ArgumentParser, UsageError, check_range, cli_main, get_logger
-from .experiment import find_template, read_jsonl
+from .experiment import find_template, kernel_config, read_jsonl
 from .metrics import INF, METRIC_RANGE, METRICS
 from .sweep import collect_results, run_folders, write_results
 
@@ -22,12 +22,13 @@ log = get_logger(__name__)
 
 # %% auto #0
 __all__ = ['log', 'CONDITION_FIELDS', 'GROUP', 'LEGACY_SAMPLE_NAMES', 'MIN_SEEDS', 'WILSON', 'POOLED', 'PAIRED', 'RATIO',
-           'HEADLINE', 'LABELS', 'DIGITS', 'FIGURES', 'TABLE_HEADER', 'METHOD_NAMES', 'TABLE_METRICS', 'metric_names',
-           'check_runs', 'load_results', 'load_samples', 't_interval', 'wilson_interval', 'range_interval',
-           'metric_interval', 'summarize_runs', 'pooled_sums', 'pooled_value', 'prompt_bootstrap', 'summarize_prompts',
-           'bootstrap_ci', 'wilcoxon_p', 'holm', 'paired_vs_base', 'metric_label', 'format_p', 'format_cell',
-           'headline_rows', 'varying', 'headline_table', 'headline_note', 'plot_metric_bars',
-           'plot_reward_vs_perplexity', 'figure_alt', 'analysis_figures', 'sample_poems', 'results_table_md', 'analyze',
+           'HEADLINE', 'LABELS', 'DIGITS', 'FIGURES', 'TABLE_HEADER', 'METHOD_NAMES', 'TABLE_METRICS', 'HUMAN_EVAL_DIR',
+           'HUMAN_EVAL_STORE', 'HOW_TO_JUDGE', 'metric_names', 'check_runs', 'load_results', 'load_samples',
+           't_interval', 'wilson_interval', 'range_interval', 'metric_interval', 'summarize_runs', 'pooled_sums',
+           'pooled_value', 'prompt_bootstrap', 'summarize_prompts', 'bootstrap_ci', 'wilcoxon_p', 'holm',
+           'paired_vs_base', 'metric_label', 'format_p', 'format_cell', 'headline_rows', 'varying', 'headline_table',
+           'headline_note', 'plot_metric_bars', 'plot_reward_vs_perplexity', 'figure_alt', 'analysis_figures',
+           'sample_poems', 'results_table_md', 'analyze', 'human_eval_status', 'shown_path', 'human_eval_line',
            'html_table', 'figure_html', 'render_report', 'docs_page', 'analyze_parser', 'print_headline', 'analyze_cli']
 
 # %% ../nbs/12_analysis.ipynb #18b829d6
@@ -510,6 +511,44 @@ def analyze(exp_dir:str|Path="outputs-gpu/experiments", # the experiments folder
     return {"results": results, "samples": samples, "summary": summary, "paired": paired, "headline": rows, "poems": poems,
             "table_md": table, "figures": {k: exp_dir/"figures"/f"{k}.png" for k in figs}}
 
+# %% ../nbs/12_analysis.ipynb #12068c35
+HUMAN_EVAL_DIR, HUMAN_EVAL_STORE = "human_eval", "judgements.sqlite"   # <experiments>/human_eval/judgements.sqlite (chapter 18)
+HOW_TO_JUDGE = """**No person has judged these poems yet**: every number in this report comes from proxies. To run a blind
+pairwise study of this sweep (method names hidden, left/right random, a balanced design written with its seed):
+
+```sh
+# judge in the terminal (q quits; the same command resumes where you stopped)
+rp-judge {exp} --rater YOUR_NAME
+# a study run on several laptops: export on each, then merge them into one store
+rp-judge {exp} --export ann.csv
+rp-judge {exp} --import ann.csv --add-raters
+# this report again, now with the people beside the proxies
+rp-analyze {exp}
+```
+
+or, in JupyterLab, `JudgePanel(*open_study("{exp}"), "YOUR_NAME")` (from `reciprocal_poetry.judge`)."""
+
+def human_eval_status(exp_dir:str|Path, study_dir:str|Path|None=None) -> dict:
+    "Whether people have judged the sweep: the study folder, and the judgements and raters its store holds (read only; none when absent)."
+    study = Path(study_dir) if study_dir else Path(exp_dir)/HUMAN_EVAL_DIR; db = study/HUMAN_EVAL_STORE; rows = []
+    if db.is_file():
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as c:
+            if c.execute("SELECT 1 FROM sqlite_master WHERE name = 'judgements'").fetchone():
+                rows = c.execute("SELECT rater, COUNT(*) FROM judgements GROUP BY rater ORDER BY rater").fetchall()
+    return {"study": study, "store": db, "n_judgements": sum(n for _, n in rows), "raters": [r for r, _ in rows]}
+
+def shown_path(p:str|Path) -> str:
+    "A folder as a command line should name it: relative to the repository (the folder holding settings.ini) when inside it."
+    p = Path(p).resolve()
+    root = next((d for d in p.parents if (d/"settings.ini").is_file()), None)
+    return p.relative_to(root).as_posix() if root else str(p)
+
+def human_eval_line(exp_dir:str|Path) -> str:
+    "The line `rp-analyze` prints about human evaluation."
+    s = human_eval_status(exp_dir)
+    if not s["n_judgements"]: return f"Human evaluation: no person has judged yet; run a blind study with: rp-judge {shown_path(exp_dir)} --rater NAME"
+    return f"Human evaluation: {s['n_judgements']} judgements by {len(s['raters'])} rater(s) in {s['store']}; the report shows them beside the proxies"
+
 # %% ../nbs/12_analysis.ipynb #b9f33f19
 def html_table(df:pd.DataFrame, pre:bool=False, index:bool=False) -> HTML:
     "A table for the report: no pandas index (unless `index`), constant columns named once above it instead of repeated."
@@ -534,7 +573,7 @@ def render_report(exp_dir:str|Path="outputs-gpu/experiments", template:str|Path|
     exp_dir = Path(exp_dir).resolve()
     nb_out = exp_dir/"report.ipynb"
     pm.execute_notebook(str(template or find_template("report.ipynb")), str(nb_out), parameters={"experiments_dir": str(exp_dir), "n_boot": n_boot},
-                        kernel_name=kernel_name, progress_bar=False, cwd=str(exp_dir))
+                        kernel_name=kernel_name, progress_bar=False, cwd=str(exp_dir), config=kernel_config())   # IPC: no TCP warning
     if not html: return nb_out
     import nbformat
     from nbconvert import HTMLExporter
@@ -593,6 +632,7 @@ def analyze_cli(argv:list[str]|None=None) -> None:
     matplotlib.use("Agg")
     out = analyze(d, n_boot=a.n_boot)
     print_headline(out, d)
+    print(human_eval_line(d))
     if not a.no_report:
         print(f"report: {render_report(d, n_boot=a.n_boot)}")
         if a.docs_page:

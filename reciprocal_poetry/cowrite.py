@@ -4,116 +4,43 @@
 
 # %% ../nbs/14_cowrite.ipynb #79682151
 from __future__ import annotations
-import contextlib, hashlib, inspect, random, re, time
+import inspect, re, time, warnings
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 from typing import Iterable
-import torch
 from fastcore.basics import patch
-from .core import get_logger, single_thread
-from .generate import GenConfig, POET_SYSTEM, generate
+from .core import UsageError, get_logger
+from .generate import GenConfig, POET_SYSTEM, format_prompt, generate
+from .form import Form, LineSpec, check_form, end_vocab, form_generate, get_form
 from .pplm import BowAttribute, known_bows, pplm_generate
 from .reward import RewardConfig, RewardModel, TinyEmbedder
 from .sft import load_adapter
-from .store import ANY, Store, StoreConflict, StoreError, default_models_dir, person_dir, slug
+from .store import Store, StoreConflict, default_models_dir, person_dir, slug
 from . import store as feedback_store
+from .taste import SEA_WORDS, PersonalReward, feedback_of, synthetic_lines
+from .instructions import CowriteError, Instructions, form_instructions, line_spec, meets, parse_instructions, theme_words
 
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'SEA_WORDS', 'COWRITE_METHODS', 'RERANKED', 'CowriteConfig', 'reward_identity', 'PersonalReward',
-           'synthetic_lines', 'theme_system_prompt', 'norm_line', 'first_line', 'LineProposer', 'theme_words',
-           'PPLMLineProposer', 'make_proposers', 'CowriteError', 'Candidate', 'clean_line', 'parse_rating', 'Cowriter',
-           'Session', 'SyntheticProposer', 'tiny_cowriter']
+__all__ = ['log', 'COWRITE_METHODS', 'RERANKED', 'MOODS', 'CowriteConfig', 'theme_system_prompt', 'norm_line', 'first_line',
+           'LineProposer', 'PPLMLineProposer', 'make_proposers', 'turn_system_prompt', 'Candidate', 'clean_line',
+           'parse_rating', 'Cowriter', 'Session', 'SyntheticProposer', 'tiny_cowriter']
 
 # %% ../nbs/14_cowrite.ipynb #ed1b74b5
 @dataclass
 class CowriteConfig:
     "Settings of co-writing sessions; saved with every session."
     k: int = 5                 # candidates shown per turn
-    context_lines: int = 4     # last lines of the poem the model continues from (the theme is always given)
-    update_every: int = 5      # refit the personal reward model after this many new ratings (N)
-    update_epochs: int = 50    # training epochs per refit ...
-    update_max_steps: int = 400 # ... but at most this many optimizer steps, so a refit stays ~1 s however much feedback there is
-    update_lr: float = 1e-3    # AdamW learning rate of the refit
-    rating_weight: float = 1.0 # weight of the ratings (regression) term against the pairs (Bradley-Terry) term
+    context_lines: int = 0     # last lines of the poem the model continues from; 0: the whole poem (as far as the model's context holds)
+    update_every: int = 5      # refit the person's taste model (chapter 14a) after this many new ratings (N)
     best_of: int = 2           # RLHF and Hybrid draw best_of * k candidates and show the k the reward ranks highest
     max_line_chars: int = 200  # the longest line a person may write or edit
     seed: int = 0              # base seed of candidate generation and of every refit
 
     def __post_init__(self):
-        if self.k < 1 or self.context_lines < 1 or self.update_every < 1 or self.best_of < 1:
-            raise ValueError(f"k, context_lines, update_every and best_of must be at least 1: {self}")
-
-# %% ../nbs/14_cowrite.ipynb #99f54ba1
-def reward_identity(model) -> str:
-    "A short hash of a reward model's (or ensemble's) weights and embedder."
-    h = hashlib.sha256()
-    for m in getattr(model, "members", [model]):
-        h.update(m.embedder.identity.encode())
-        for k, v in sorted(m.net.state_dict().items()): h.update(k.encode()); h.update(v.detach().cpu().numpy().tobytes())
-    return h.hexdigest()[:12]
-
-class PersonalReward:
-    "A person's reward model: the bootstrap model until their first refit, then their own."
-    def __init__(self, bootstrap,                   # a RewardModel or RewardEnsemble (its first member seeds the refit)
-                 cfg:CowriteConfig|None=None):
-        self.bootstrap, self.cfg = bootstrap, cfg or CowriteConfig()
-        self.personal = None                       # the refit RewardModel, once there is one
-        self.bootstrap_id = reward_identity(bootstrap)
-        self.last_update: dict = {}
-
-    @property
-    def model(self): return self.personal if self.personal is not None else self.bootstrap
-    @property
-    def identity(self) -> str:
-        return f"personal-{reward_identity(self.personal)}" if self.personal is not None else f"bootstrap-{self.bootstrap_id}"
-    @property
-    def embedder(self): return getattr(self.bootstrap, "embedder", None) or self.bootstrap.members[0].embedder
-
-    def score(self, texts:list[str]) -> list[float]:
-        "Reward of each line (higher = more to this person's taste, as far as the model knows)."
-        return [float(s) for s in self.model.score(list(texts))] if texts else []
-
-# %% ../nbs/14_cowrite.ipynb #6444d722
-@patch
-def fit(self:PersonalReward,
-                  ratings:list[tuple[str, float]], # (line, 0-5 rating)
-                  pairs:list[tuple[str, str]],     # (chosen line, rejected line)
-                 ) -> dict:
-    "Refit the personal model from the bootstrap weights on all of a person's feedback; returns timing and sizes."
-    if not ratings and not pairs: raise ValueError("no feedback to learn from: rate some candidates or pick one first")
-    t0 = time.perf_counter()
-    base = self.bootstrap.members[0] if hasattr(self.bootstrap, "members") else self.bootstrap
-    loss = "both" if ratings and pairs else ("ratings" if ratings else "pairs")
-    steps_per_epoch = -(-max(len(ratings), len(pairs)) // base.config.batch_size)
-    epochs = max(1, min(self.cfg.update_epochs, self.cfg.update_max_steps // steps_per_epoch))
-    cfg = replace(base.config, loss=loss, rating_scale=(0.0, 5.0), epochs=epochs, lr=self.cfg.update_lr,
-                  val_frac=0.0, rating_weight=self.cfg.rating_weight, seed=self.cfg.seed)
-    m = RewardModel(base.embedder, cfg)
-    m.net.load_state_dict(base.net.state_dict())            # warm start: the bootstrap's weights
-    with single_thread(): m.fit(ratings=list(ratings) or None, pairs=list(pairs) or None)
-    self.personal = m
-    self.last_update = {"seconds": time.perf_counter() - t0, "n_ratings": len(ratings), "n_pairs": len(pairs), "loss": loss}
-    return self.last_update
-
-# %% ../nbs/14_cowrite.ipynb #0d82ce33
-SEA_WORDS = frozenset("sea seas ocean oceans wave waves tide tides shore shores salt foam surf gull gulls sail sails "
-                      "ship ships harbour harbor beach sand deep anchor current coral brine spray reef bay sailor".split())
-_FILLER = ("night rose wind river star moon field stone heart light rain snow bird tree hill shadow fire dream silver "
-           "cold green slow old bright grey quiet wild walks sings falls burns sleeps turns waits the and of my a "
-           "in upon beneath alone love time morning evening city garden door window road").split()
-
-def synthetic_lines(n:int, seed:int, p_sea:float=0.3,
-                    sea_words:Iterable[str]=SEA_WORDS, # the sea vocabulary to draw from
-                   ) -> list[str]:
-    "Random lines of verse-like words, a share `p_sea` of them containing a sea word (for tests and simulations)."
-    rng, sea, out = random.Random(seed), sorted(sea_words), []
-    for _ in range(n):
-        w = rng.choices(_FILLER, k=rng.randint(3, 9))
-        if rng.random() < p_sea: w.insert(rng.randint(0, len(w)), rng.choice(sea))
-        out.append(" ".join(w))
-    return out
+        if self.k < 1 or self.context_lines < 0 or self.update_every < 1 or self.best_of < 1:
+            raise ValueError(f"k, update_every and best_of must be at least 1 and context_lines at least 0: {self}")
 
 # %% ../nbs/14_cowrite.ipynb #f2d7ef18
 COWRITE_METHODS = ("base", "pplm", "rlhf", "hybrid")   # the methods of chapter 08, as line proposers
@@ -136,7 +63,7 @@ class LineProposer:
     method = "base"
     def __init__(self, lm,                         # an LM (base or adapter) from chapter 02 / 05
                  cfg=None,                         # a GenConfig (n, max_lines, seed and system prompt are set per call)
-                 context_lines:int=4,              # last lines of the poem shown to the model
+                 context_lines:int=0,              # last lines of the poem shown to the model (0: all of it)
                  rounds:int=3,                     # at most this many draws to reach k distinct lines
                  method:str="base"):               # the method name recorded with candidates
         self.lm, self.context_lines, self.rounds, self.method = lm, context_lines, rounds, method
@@ -144,33 +71,46 @@ class LineProposer:
         self.identity = {"model": f"{lm.name}@{lm.fingerprint}", "adapter": lm.meta.get("adapter_path"), "method": method,
                          "settings": {k: v for k, v in asdict(self.cfg).items() if k not in ("n", "seed", "system_prompt")}}
 
-    def prompt(self, context:list[str]) -> str: return "\n".join(context[-self.context_lines:])
+    def room(self) -> int:
+        "Tokens of the model's context the poem may fill: less the longest line a turn writes and the longest system prompt and template."
+        if not hasattr(self, "_room"):
+            longest = theme_system_prompt("x " * 40) + " This line is about" + " x" * 40 + ". Write a line like this one:" + " x" * 100
+            overhead = len(self.lm.tokenizer(format_prompt(self.lm, "", self.cfg.prompt_mode, longest), add_special_tokens=False)["input_ids"])
+            copies = format_prompt(self.lm, "\u2063", self.cfg.prompt_mode, longest).count("\u2063")   # a chat prompt holds the poem twice
+            self._room = (self.lm.context_length - max(self.cfg.max_new_tokens, 4 * 30 + 16) - overhead) // max(copies, 1)   # 03b: 4 tokens a syllable, 30 syllables
+        return self._room
 
-    def _draw(self, prompt:str, theme:str, n:int, seed:int) -> list[str]:
+    def prompt(self, context:list[str]) -> str:
+        "The poem's lines the model continues: all of them (or the last `context_lines`), less the oldest where they would not fit its context."
+        lines = list(context[-self.context_lines:] if self.context_lines else context)
+        room = self.room()
+        sizes = [len(self.lm.tokenizer(l + "\n", add_special_tokens=False)["input_ids"]) for l in lines]
+        while len(lines) > 1 and sum(sizes) > room: lines, sizes = lines[1:], sizes[1:]
+        return "\n".join(lines)
+
+    def _draw(self, prompt:str, theme:str, n:int, seed:int, spec=None, example=None) -> list[str]:
+        if spec is not None: return self.draw_directed(prompt, theme, n, seed, spec, example)   # a directed turn (below)
         return [s.text for s in generate(self.lm, [prompt], self.cfg, n=n, max_lines=1, seed=seed, system_prompt=theme_system_prompt(theme))]
 
-    def __call__(self, context:list[str], theme:str, k:int, seed:int=0) -> list[str]:
+    def __call__(self, context:list[str], theme:str, k:int, seed:int=0,
+                 spec=None,       # a `LineSpec` (chapter 03b) the lines must meet: a directed turn
+                 example=None,    # a line the person likes, as an example
+                ) -> list[str]:
         "Up to `k` distinct candidate next lines."
         if not context: raise ValueError("the poem is empty; a session needs an opening line")
         seen, out = {norm_line(l) for l in context}, []
         for r in range(self.rounds):
-            for text in self._draw(self.prompt(context), theme, max(k - len(out), 1) * (2 if r else 1), seed + 7919 * r):
+            for text in self._draw(self.prompt(context), theme, max(k - len(out), 1) * (2 if r else 1), seed + 7919 * r, spec, example):
                 line = first_line(text)
                 if line and norm_line(line) and norm_line(line) not in seen: seen.add(norm_line(line)); out.append(line)
             if len(out) >= k: break
         return out[:k]
 
 # %% ../nbs/14_cowrite.ipynb #be21183e
-_STOP = frozenset("the a an of and or in on at to for with by from about into over under is are was were be my your our their his her its".split())
-
-def theme_words(theme:str) -> list[str]:
-    "The content words of a free-text theme."
-    return [w for w in re.findall(r"[a-z']+", theme.lower()) if w not in _STOP and len(w) > 1] or [theme.strip().lower()]
-
 class PPLMLineProposer(LineProposer):
     "Candidate next lines from PPLM (chapter 04) steered toward the theme's bag of words."
     def __init__(self, lm, cfg=None, pplm_cfg="bow", # a PPLMConfig or preset name
-                 context_lines:int=4, rounds:int=2, method:str="pplm"):
+                 context_lines:int=0, rounds:int=2, method:str="pplm"):
         super().__init__(lm, cfg, context_lines, rounds, method)
         self.pplm_cfg, self._bags = pplm_cfg, {}
         self.identity["settings"]["pplm"] = pplm_cfg if isinstance(pplm_cfg, str) else asdict(pplm_cfg)
@@ -182,7 +122,8 @@ class PPLMLineProposer(LineProposer):
             self._bags[key] = BowAttribute(key if key in known_bows() else theme_words(key), self.lm.tokenizer)
         return self._bags[key]
 
-    def _draw(self, prompt:str, theme:str, n:int, seed:int) -> list[str]:
+    def _draw(self, prompt:str, theme:str, n:int, seed:int, spec=None, example=None) -> list[str]:
+        if spec is not None: return self.draw_directed(prompt, theme, n, seed, spec, example)
         gen = replace(self.cfg, n=n, max_lines=1, seed=seed, system_prompt=theme_system_prompt(theme))
         return [s.text for s in pplm_generate(self.lm, [prompt], self.bag(theme), self.pplm_cfg, gen)]
 
@@ -190,7 +131,7 @@ class PPLMLineProposer(LineProposer):
 def make_proposers(lm,              # the base LM
                    adapter=None,    # the person's adapter LM (chapter 05); None: RLHF and Hybrid use the base model
                    cfg=None,        # GenConfig for every proposer
-                   context_lines:int=4,
+                   context_lines:int=0, # last lines of the poem shown (0: all)
                    pplm:bool=True,  # include the PPLM-based methods
                   ) -> dict:
     "One proposer per method: base, pplm, rlhf, hybrid."
@@ -202,10 +143,48 @@ def make_proposers(lm,              # the base LM
         out["hybrid"] = PPLMLineProposer(policy, cfg, context_lines=context_lines, method="hybrid")
     return {m: out[m] for m in COWRITE_METHODS if m in out}
 
-# %% ../nbs/14_cowrite.ipynb #b0ad8046
-class CowriteError(ValueError):
-    "A co-writing action that cannot be done as asked (bad index, rating, empty line, ...); nothing was changed."
+# %% ../nbs/14_cowrite.ipynb #d99fcb17
+def turn_system_prompt(theme:str, spec:LineSpec, example:str|None=None) -> str:
+    "The poet system prompt with the theme and the soft instructions of a directed turn."
+    extra = (f" This line is about {spec.topic.bag}." if spec.topic else "") + (f" Write a line like this one: {example}" if example else "")
+    extra += {"darker": " Make this line darker in mood.", "lighter": " Make this line lighter in mood."}.get(spec.label.label if spec.label else "", "")
+    return theme_system_prompt(theme) + extra
 
+def _hard(spec:LineSpec) -> bool: return any(x is not None for x in (spec.end, spec.rhyme, spec.include, spec.syllables, spec.metre))
+
+@patch
+def check(self:LineProposer, spec:LineSpec):
+    "Refuse (`CowriteError`) a line this proposer's model cannot be made to write."
+    if not _hard(spec): return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")                     # a word CMU lacks: its rhyme comes from its spelling
+            check_form(Form("turn", (spec,)), end_vocab(self.lm.tokenizer))
+    except UsageError as e: raise CowriteError(f"this cannot be met: {e.problem.removeprefix('line 1: ')}; {e.fix}") from None
+
+# %% ../nbs/14_cowrite.ipynb #5c105b85
+@patch
+def draw_directed(self:LineProposer, prompt:str, theme:str, n:int, seed:int, spec:LineSpec, example:str|None=None) -> list[str]:
+    "`n` lines for a directed turn: form masks when a hard instruction is given, else the method's own decoding."
+    system = turn_system_prompt(theme, spec, example)
+    if _hard(spec):
+        self.check(spec)
+        cfg = replace(self.cfg, n=n, seed=seed, system_prompt=system, max_lines=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return [s.text for s in form_generate(self.lm, [prompt], Form("turn", (spec,)), cfg)]
+    if isinstance(self, PPLMLineProposer):
+        gen = replace(self.cfg, n=n, max_lines=1, seed=seed, system_prompt=system)
+        return [s.text for s in pplm_generate(self.lm, [prompt], self.bag(spec.topic.bag if spec.topic else theme), self.pplm_cfg, gen)]
+    return [s.text for s in generate(self.lm, [prompt], self.cfg, n=n, max_lines=1, seed=seed, system_prompt=system)]
+
+@patch
+def decoding(self:LineProposer, spec:LineSpec|None) -> str:
+    "Which decoding a turn under `spec` runs: 'form masks', 'pplm' or 'sampling'."
+    if spec is not None and _hard(spec): return "form masks"
+    return "pplm" if isinstance(self, PPLMLineProposer) else "sampling"
+
+# %% ../nbs/14_cowrite.ipynb #b0ad8046
 @dataclass
 class Candidate:
     "A candidate line as shown to the person."
@@ -213,6 +192,7 @@ class Candidate:
     text: str
     score: float|None        # the reward it was ranked by, when shown
     rating: float|None=None  # the person's latest rating of it
+    meets: dict|None=None    # which of the turn's instructions it meets (True/False; similarity or class probability for like/darker/lighter)
 
 def clean_line(text, max_chars:int=200) -> str:
     "A line as a person typed it: one line, control characters removed, spaces collapsed; refuses empty or long lines."
@@ -237,9 +217,12 @@ class Cowriter:
                  lm=None,                        # the base LM: proposers are built per person (with their adapter)
                  proposers:dict|None=None,       # or fixed proposers {method: callable}, the same for everyone
                  models_dir:str|Path|None=None,  # personal models live in models_dir/people/<id>-<name>/
-                 cfg:CowriteConfig|None=None):
+                 cfg:CowriteConfig|None=None,
+                 discriminator=None,             # a `Discriminator` (04a) on `lm` with dark/light classes: 'darker' / 'lighter' turns
+                ):
         if lm is None and not proposers: raise ValueError("give a base model (lm=) or proposers={method: callable}")
-        self.store, self.bootstrap, self.lm, self.fixed = store, bootstrap, lm, proposers
+        if discriminator is not None and lm is None: raise ValueError("a discriminator reads the hidden states of the model it was trained on: give lm= too")
+        self.store, self.bootstrap, self.lm, self.fixed, self.discriminator = store, bootstrap, lm, proposers, discriminator
         self.models_dir = Path(models_dir) if models_dir is not None else default_models_dir()
         self.cfg = cfg or CowriteConfig()
         self._rewards, self._proposers = {}, {}
@@ -252,16 +235,18 @@ class Cowriter:
     def __repr__(self): return f"Cowriter({self.store!r}, models_dir={str(self.models_dir)!r})"
 
 # %% ../nbs/14_cowrite.ipynb #f68ed53b
+Cowriter.taste = None   # how personal models are fit: a TasteConfig, or None for its defaults (set on an installation to change it)
+
 @patch
 def reward_for(self:Cowriter, person:int) -> PersonalReward:
     "The person's `PersonalReward`: the newest registered personal model (another window's refit included), else the bootstrap."
     row = self.store.latest_model(person, "reward")
     key = row["id"] if row is not None else None
     if person in self._rewards and self._rewards[person][0] == key: return self._rewards[person][1]
-    pr = PersonalReward(self.bootstrap, self.cfg)
+    pr = PersonalReward(self.bootstrap, self.taste)
     self._rewards[person] = (key, pr)
     if row is not None:
-        try: pr.personal = RewardModel.load(row["path"], pr.embedder)
+        try: pr.load(row["path"])
         except Exception as e:
             log.warning(f"personal reward model {row['path']} could not be loaded ({e}); refitting it from the store")
             self.update(person)
@@ -271,9 +256,9 @@ def reward_for(self:Cowriter, person:int) -> PersonalReward:
 @patch
 def update(self:Cowriter, person:int) -> dict:
     "Refit `person`'s reward model on all their feedback, save it in a new version folder and register it; returns the update's record."
-    pr = PersonalReward(self.bootstrap, self.cfg)
+    pr = PersonalReward(self.bootstrap, self.taste)
     n = self.store.n_ratings(person)
-    ratings, pairs = self.store.ratings(person), self.store.pairs(person)
+    ratings, pairs = feedback_of(self.store, person)
     info = pr.fit(ratings, pairs)
     folder = self.person_dir(person)/"reward"/f"{n:05d}-{pr.identity}"   # one folder per version, never overwritten
     path = folder if (folder/"reward.json").exists() else pr.personal.save(folder, extra={"person_id": person, **info})
@@ -312,14 +297,20 @@ def default_method(self:Cowriter, person:int) -> str:
 
 # %% ../nbs/14_cowrite.ipynb #e34dc850
 @patch
-def start(self:Cowriter, user:str, theme:str, opening:str, method:str|None=None):  # returns a `Session` (defined below)
+def start(self:Cowriter, user:str, theme:str, opening:str, method:str|None=None,
+          form:str|None=None,   # a form name or scheme (chapter 03b: 'sonnet', 'ABAB 8'): each turn asks for what it needs next
+         ):  # returns a `Session` (defined below)
     "Start a session for `user` from a theme and their opening line; the first candidates are ready on return."
     person = self.store.person_id(user)
     theme = clean_line(theme, 80)
     opening = clean_line(opening, self.cfg.max_line_chars)
     method = method or self.default_method(person)
     if method not in self.proposers_for(person): raise CowriteError(f"unknown method {method!r}; choose from {', '.join(self.proposers_for(person))}")
-    sid = self.store.new_session(person, theme, method, self.cfg.k, opening, {"cowrite": asdict(self.cfg)})
+    if form is not None:
+        try: get_form(form)
+        except UsageError as e: raise CowriteError(str(e)) from None
+    settings = {"cowrite": asdict(self.cfg), **({"form": form} if form is not None else {})}
+    sid = self.store.new_session(person, theme, method, self.cfg.k, opening, settings)
     return Session(self, sid)
 
 @patch
@@ -349,13 +340,19 @@ class Session:
         "Read the session back from the store (the single source of truth)."
         row = self.cw.store.session(self.id)
         self.theme, self.method, self.k, self.finished = row["theme"], row["method"], row["k"], row["finished"] is not None
+        self.form = get_form(row["settings"]["form"]) if row["settings"].get("form") else None
         self.poem = self.cw.store.poem(self.id)
         self.turn = self.cw.store.current_turn(self.id)
 
     @property
     def candidates(self) -> list[Candidate]:
         "The candidates on offer, best-ranked first."
-        return [Candidate(c["id"], c["text"], c["score"], c["rating"]) for c in (self.turn or {}).get("candidates", [])]
+        return [Candidate(c["id"], c["text"], c["score"], c["rating"], c.get("meets") or {}) for c in (self.turn or {}).get("candidates", [])]
+
+    @property
+    def instructions(self) -> Instructions:
+        "What the turn on offer was asked to meet."
+        return Instructions.from_dict((self.turn or {}).get("instructions"))
 
     @property
     def turn_id(self) -> int|None:
@@ -368,9 +365,9 @@ class Session:
     def __repr__(self): return f"Session({self.id}, {self.user!r}, theme={self.theme!r}, method={self.method!r}, {len(self.poem)} lines)"
 
 # %% ../nbs/14_cowrite.ipynb #7ca124c6
-def _accepts_seed(fn) -> bool:
-    "Whether a proposer takes `seed=`."
-    try: return "seed" in inspect.signature(fn).parameters
+def _accepts(fn, name:str) -> bool:
+    "Whether a proposer takes the keyword `name` (`seed`, `spec`)."
+    try: return name in inspect.signature(fn).parameters
     except (TypeError, ValueError): return False
 
 def _safe_line(x) -> str:
@@ -378,25 +375,107 @@ def _safe_line(x) -> str:
     try: return clean_line(x)
     except CowriteError: return ""
 
+MOODS = {"darker": ("dark", "darker", "sad", "gloomy", "grim", "negative"),       # discriminator class names each mood accepts
+         "lighter": ("light", "lighter", "happy", "bright", "cheerful", "positive")}
+
 @patch
-def _new_turn(self:Session):
+def mood_label(self:Session, mood:str) -> str:
+    "The discriminator class `mood` ('darker' / 'lighter') asks for; refused when no loaded discriminator has one."
+    d = self.cw.discriminator
+    if d is None:
+        raise CowriteError(f"'{mood}' needs a discriminator with a {MOODS[mood][0]} class, and none is loaded; train one on lines labelled "
+                           "dark and light (chapter 04a, train_discriminator) and give it with rp-cowrite --discriminator FILE")
+    label = next((l for l in d.labels if str(l).lower() in MOODS[mood]), None)
+    if label is None: raise CowriteError(f"'{mood}': the loaded discriminator's classes ({', '.join(map(str, d.labels))}) have no "
+                                         f"{MOODS[mood][0]} class; give one trained on lines labelled dark and light")
+    return label
+
+# %% ../nbs/14_cowrite.ipynb #0a4d2e95
+@patch
+def form_needs(self:Session) -> Instructions:
+    "What the session's form asks of the next line (nothing without a form, or once its lines are written)."
+    return form_instructions(self.form, len(self.poem)) if self.form else Instructions()
+
+@patch
+def form_progress(self:Session) -> str:
+    "Where the poem stands in its form ('' without one): 'sonnet, line 3 of 14'."
+    if not self.form: return ""
+    n, i = len(self.form.lines), len(self.poem)
+    return f"{self.form.name}, line {i + 1} of {n}" if i < n else f"{self.form.name}: all {n} lines written ('done' finishes; lines after are free)"
+
+@patch
+def check_instructions(self:Session, ins:Instructions) -> LineSpec:
+    "The `LineSpec` of `ins` for the next line; refused (`CowriteError`) when this session's model or discriminator cannot meet it."
+    spec = line_spec(ins, self.poem)
+    propose = self.cw.proposers_for(self.person).get(self.method)
+    if hasattr(propose, "check"): propose.check(spec)
+    if ins.mood: self.mood_label(ins.mood)
+    return spec
+
+@patch
+def plan(self:Session, ins:Instructions|None) -> tuple[Instructions, LineSpec]:
+    "The instructions a turn follows and their `LineSpec`: `ins` (refused if they cannot be met), else the form's (set aside, with a note, if they cannot)."
+    if ins is not None: return ins, self.check_instructions(ins)
+    ins = self.form_needs()
+    try: return ins, self.check_instructions(ins)
+    except CowriteError as e:
+        free = Instructions(free=True, note=f"the {self.form.name} asks for {ins.describe()}, but {e}")
+        return free, LineSpec()
+
+# %% ../nbs/14_cowrite.ipynb #6c86bfb9
+@patch
+def soft_scores(self:Session, lines:list[str], ins:Instructions) -> dict[str, list[float]]:
+    "Per scored soft instruction, a score per line: 'like' the cosine similarity to the example, 'darker'/'lighter' the class probability."
+    out = {}
+    if ins.like and lines:
+        e = self.reward.embedder.embed([ins.like] + list(lines))   # (1 + N, D), rows normalised
+        out["like"] = (e[1:] @ e[0]).tolist()
+    if ins.mood and lines:
+        d, label = self.cw.discriminator, self.mood_label(ins.mood)
+        out[ins.mood] = d.predict_proba(self.cw.lm, list(lines))[:, d.label_id(label)].tolist()   # (N,)
+    return out
+
+@patch
+def _new_turn(self:Session, ins:Instructions|None=None, # what the turn must meet (None: what the form needs next, or nothing)
+              replacing:int|None=None,                 # the open turn this one replaces, in the same transaction (more, ask)
+              event:str|None=None):                    # the event logged with the replacement
     "Write, rank and store a new set of candidates for the poem as read (kept only if the store's poem is still that one)."
     props = self.cw.proposers_for(self.person)
     if self.method not in props: raise CowriteError(f"method {self.method!r} is not available here; choose from {', '.join(props)}")
     propose, cfg = props[self.method], self.cw.cfg
+    ins, spec = self.plan(ins)
+    directed, scored = bool(ins.to_dict()) and _accepts(propose, "spec"), bool(ins.like or ins.mood)
     n = self.k * (cfg.best_of if self.method in RERANKED else 1)
     n_turns = self.cw.store.conn.execute("SELECT COUNT(*) FROM turns WHERE session_id=?", (self.id,)).fetchone()[0]
     seed = cfg.seed + 100_003 * self.id + 1_009 * n_turns
-    context = self.poem[-cfg.context_lines:]
-    lines = propose(context, self.theme, n, seed=seed) if _accepts_seed(propose) else propose(context, self.theme, n)
+    context = self.poem[-cfg.context_lines:] if cfg.context_lines else list(self.poem)
+    kw = {"seed": seed} if _accepts(propose, "seed") else {}
+    if directed: kw.update(spec=spec, example=ins.like)
+    lines = propose(context, self.theme, n * (2 if scored else 1), **kw)   # scored soft instructions: twice as many, the better half kept
     lines = list(dict.fromkeys(l for l in map(_safe_line, lines) if l))
-    scores = self.reward.score(lines)
-    ranked = sorted(zip(lines, scores), key=lambda x: -x[1])[:self.k]
+    met = [meets(l, ins, self.poem) for l in lines]
+    if ins.hard:      # shown only if it meets every hard one: undirected proposers' lines, and what the masks let slip (see below)
+        keep = [i for i, m in enumerate(met) if all(v for k, v in m.items() if k != "about")]
+        dropped, lines, met = len(lines) - len(keep), [lines[i] for i in keep], [met[i] for i in keep]
+    soft = self.soft_scores(lines, ins)
+    for name, vals in soft.items():
+        for m, v in zip(met, vals): m[name] = round(v, 3)
+    if scored:
+        best = sorted(range(len(lines)), key=lambda i: -sum(v[i] for v in soft.values()))[:n]
+        lines, met = [lines[i] for i in best], [met[i] for i in best]
+    scores = self.reward.score(lines, context=context)
+    ranked = sorted(zip(lines, scores, met), key=lambda x: -x[1])[:self.k]
     ident = getattr(propose, "identity", {}) or {}
-    rows = [{"text": t, "score": s, "settings": {**ident.get("settings", {}), "seed": seed}, "model": ident.get("model"),
-             "adapter": ident.get("adapter"), "scorer": self.reward.identity} for t, s in ranked]
-    try: self.cw.store.open_turn(self.id, self.theme, self.method, context, rows, poem=self.poem)
-    except StoreConflict: pass              # another window changed the poem or finished it: show what the store holds
+    settings = {**ident.get("settings", {}), "seed": seed}
+    if ins.to_dict(): settings["decoding"] = propose.decoding(spec) if directed and hasattr(propose, "decoding") else "drawn, then checked"
+    if ins.hard: settings["unmet_dropped"] = dropped
+    rows = [{"text": t, "score": s, "meets": m, "settings": settings, "model": ident.get("model"), "adapter": ident.get("adapter"),
+             "scorer": self.reward.identity} for t, s, m in ranked]
+    args = (self.id, self.theme, self.method, context, rows)
+    if replacing is None:
+        try: self.cw.store.open_turn(*args, poem=self.poem, instructions=ins.to_dict())
+        except StoreConflict: pass         # another window changed the poem or finished it: show what the store holds
+    else: self._commit(self.cw.store.open_turn, *args, poem=self.poem, instructions=ins.to_dict(), replace=replacing, event=event, payload=ins.to_dict())
     self._load()
 
 # %% ../nbs/14_cowrite.ipynb #a1b2c3d4
@@ -468,8 +547,8 @@ def write(self:Session, text:str) -> str:
 # %% ../nbs/14_cowrite.ipynb #3a3a5726
 @patch
 def more(self:Session):
-    "New candidates for the same place in the poem."
-    _check_open(self); self._commit(self.cw.store.close_turn, self.id, "more", turn=self.turn_id); self._load(); self._new_turn()
+    "New candidates for the same place in the poem, under the same instructions (one transaction replaces the turn on offer)."
+    _check_open(self); self._new_turn(self.instructions, replacing=self.turn_id, event="more")   # the same instructions
 
 @patch
 def undo(self:Session) -> str:
@@ -482,18 +561,34 @@ def undo(self:Session) -> str:
 @patch
 def set_theme(self:Session, theme:str):
     "Change the theme; new candidates are written for it."
-    _check_open(self); theme = clean_line(theme, 80)
+    _check_open(self); theme, ins = clean_line(theme, 80), self.instructions
     self._commit(self.cw.store.log_event, self.id, "theme", {"from": self.theme, "to": theme}, turn=self.turn_id, close=True, theme=theme)
-    self._load(); self._new_turn()
+    self._load(); self._new_turn(ins if ins.to_dict() else None)   # the instructions asked stay
 
 @patch
 def set_method(self:Session, method:str):
     "Change the method (base, pplm, rlhf, hybrid); remembered as the person's preference."
     _check_open(self); props = self.cw.proposers_for(self.person); method = str(method).strip().lower()
     if method not in props: raise CowriteError(f"unknown method {method!r}; choose from {', '.join(props)}")
+    ins = self.instructions
     self._commit(self.cw.store.log_event, self.id, "method", {"from": self.method, "to": method}, turn=self.turn_id, close=True, method=method)
     self.cw.store.set_profile(self.person, method=method)
-    self._load(); self._new_turn()
+    self._load(); self._new_turn(ins if ins.to_dict() else None)
+
+# %% ../nbs/14_cowrite.ipynb #51d0b64e
+@patch
+def ask(self:Session, instructions) -> Instructions:
+    "New candidates for the same place that follow `instructions` ('rhyme 2; syllables 8', a dict or `Instructions`); in a form they override what it asks."
+    _check_open(self)
+    given = parse_instructions(instructions, [c.text for c in self.candidates])
+    ins = given if given.free or self.form is None else self.form_needs().merged(given)
+    try: self.check_instructions(ins)                   # refused here: nothing drawn, nothing written
+    except CowriteError as e:
+        if ins == given: raise
+        self.check_instructions(given)                  # the person's own ask is possible; the form's part is what fails
+        ins = replace(given, note=f"the {self.form.name}'s {self.form_needs().describe()} set aside: {e}")
+    self._new_turn(ins, replacing=self.turn_id, event="ask")
+    return self.instructions
 
 # %% ../nbs/14_cowrite.ipynb #2bddb78c
 @patch

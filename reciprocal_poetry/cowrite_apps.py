@@ -12,15 +12,19 @@ from fastcore.basics import patch
 from IPython.display import display
 from .core import ArgumentParser, UsageError, check_range, cli_main, get_logger
 from .models import load_lm, tiny_lm
+from .form import get_form, known_forms
+from .discriminator import Discriminator
 from .reward import Embedder, RewardConfig, RewardModel, TinyEmbedder, load_reward, train_bootstrap_reward
 from .sft import default_adapter_path, load_adapter
 from .store import SCHEMA_VERSION, Store, StoreError, check_name, delete_person
-from .cowrite import COWRITE_METHODS, CowriteConfig, CowriteError, Cowriter, Session, parse_rating
+from .instructions import INSTRUCTIONS, INSTRUCTION_ALIASES, CowriteError
+from .cowrite import COWRITE_METHODS, CowriteConfig, Cowriter, Session, parse_rating
 
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'HELP', 'ALIASES', 'Terminal', 'load_cowriter', 'open_store', 'check_cli_args', 'cowrite_cli', 'CowritePanel']
+__all__ = ['log', 'HELP', 'ALIASES', 'instruction_help', 'meets_text', 'Terminal', 'load_cowriter', 'open_store',
+           'check_cli_args', 'cowrite_cli', 'CowritePanel']
 
 # %% ../nbs/15_cowrite_apps.ipynb #b23dd0a7
 HELP = """commands:
@@ -28,7 +32,8 @@ HELP = """commands:
   rate N R | r N R    rate candidate N from 0 (worst) to 5 (best)
   edit N [TEXT] | e   append your edited version of candidate N
   write TEXT | w      append your own line
-  more | m            new candidates
+  ask INSTRUCTIONS    new candidates that follow your instructions, joined by ';' (list below); 'ask' alone shows them
+  more | m            new candidates (under the same instructions)
   undo | u            take back the last line
   theme TEXT | t      change the theme
   method NAME         change the method ({methods})
@@ -37,8 +42,24 @@ HELP = """commands:
   help | h | ?        this list"""
 
 ALIASES = {"p": "pick", "r": "rate", "e": "edit", "w": "write", "m": "more", "u": "undo", "t": "theme", "d": "done",
-           "q": "quit", "exit": "quit", "h": "help", "?": "help", "finish": "done", "own": "write"}
+           "q": "quit", "exit": "quit", "h": "help", "?": "help", "finish": "done", "own": "write", "a": "ask"}
 
+def instruction_help() -> str:
+    "The instructions `ask` takes, one per line with what it asks for and examples (from `instructions.INSTRUCTIONS`)."
+    rows = [f"  {n:10s} {kind + ': ' if kind else ''}{what}; e.g. " + ", ".join(f"'ask {x.strip()}'" for x in ex.split("|"))
+            for n, (kind, what, ex) in INSTRUCTIONS.items()]
+    return "\n".join(["instructions (after 'ask'; combine them with ';', e.g. 'ask rhyme 2; syllables 8; about winter'):", *rows,
+                      "  hard ones are met by every candidate shown; soft ones steer, and each candidate shows how far it meets them"])
+
+def meets_text(meets:dict|None) -> str:
+    "What a candidate meets, in words: 'meets rhyme, syllables · misses about · darker 0.71' ('' when nothing was asked)."
+    order = [n for n, (kind, _, _) in INSTRUCTIONS.items() if kind == "hard"] + [n for n, (kind, _, _) in INSTRUCTIONS.items() if kind == "soft"] + ["like"]
+    meets = dict(sorted((meets or {}).items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))   # hard ones first
+    yes, no = [k for k, v in meets.items() if v is True], [k for k, v in meets.items() if v is False]
+    parts = ([f"meets {', '.join(yes)}"] if yes else []) + ([f"misses {', '.join(no)}"] if no else [])
+    return " · ".join(parts + [f"{k} {v:.2f}" for k, v in meets.items() if not isinstance(v, bool)])
+
+# %% ../nbs/15_cowrite_apps.ipynb #355913f1
 class Terminal:
     "The terminal interface: reads commands from `inp`, writes to `out`, drives one Session."
     def __init__(self, session:Session, inp=None, out=None, out_dir:str|Path=".",
@@ -65,11 +86,14 @@ def render(self:Terminal):
     who = "your personal model" if s.reward.personal is not None else "the bootstrap model (rate lines to teach it your taste)"
     self.say("", f"── {s.theme} · {s.method} · ranked by {who}; next update in {max(cw.ratings_until_update(s.person), 0)} rating(s) ──",
              f"   {s.what_runs()}")
+    if s.form: self.say(f"   form: {s.form_progress()}")
+    if s.instructions.to_dict(): self.say(f"   asked: {s.instructions.describe()}")
     for l in s.poem: self.say(f"    {l}")
     if not s.candidates: self.say("  (no candidates this time: type 'more', or 'write' your own line)")
     for i, c in enumerate(s.candidates, 1):
         rated = f"   (rated {c.rating:g})" if c.rating is not None else ""
         self.say(f"  {i}. [{c.score:+.2f}] {c.text}{rated}")
+        if meets_text(c.meets): self.say(f"       ({meets_text(c.meets)})")
     if s.candidates: self.say("  [score] = how much the ranking model expects you to like the line (higher is better; it is not a rating)")
 
 # %% ../nbs/15_cowrite_apps.ipynb #6456cf8a
@@ -108,7 +132,10 @@ def handle(self:Terminal, line:str) -> bool:
     cmd = ALIASES.get(cmd.lower(), cmd.lower())
     if not cmd: return True
     if cmd.isdigit(): cmd, arg = "pick", cmd
-    if cmd == "help": self.say(HELP.format(methods=", ".join(self.s.cw.proposers_for(self.s.person))))
+    if cmd == "help": self.say(HELP.format(methods=", ".join(self.s.cw.proposers_for(self.s.person))), instruction_help())
+    elif cmd == "ask":
+        if not arg.strip(): self.say(f"asked: {self.s.instructions.describe() or 'nothing'}", instruction_help())
+        else: self.s.ask(arg); self.render()
     elif cmd == "pick":
         if not arg.strip(): raise CowriteError("pick which candidate? e.g. 'pick 2' (or just '2')")
         self.s.pick(_num(arg.strip())); self.render()
@@ -126,6 +153,7 @@ def handle(self:Terminal, line:str) -> bool:
         self.s.finish(); txt, md = self.s.export(self.out_dir)     # the export is the stored poem, after the final commit
         self.say("", self.s.to_text().rstrip(), "", f"saved {txt} and {md}"); return False
     elif cmd == "quit": self.say(self.saved_message()); return False
+    elif cmd in INSTRUCTIONS or cmd in INSTRUCTION_ALIASES: raise CowriteError(f"'{cmd}' is an instruction: type 'ask {line.strip()}'")
     else: raise CowriteError(f"unknown command {cmd!r}; type 'help' for the list")
     return True
 
@@ -151,25 +179,34 @@ def run(self:Terminal) -> int:
             self.say(f"! something went wrong ({type(e).__name__}: {e}); your poem and feedback are saved. Try again or 'quit'.")
 
 # %% ../nbs/15_cowrite_apps.ipynb #d0a92c98
+def _load_discriminator(path, lm) -> Discriminator|None:
+    "The discriminator saved at `path` for `lm` (None: none); one for another model is a `UsageError`."
+    if path is None: return None
+    try: return Discriminator.load(path, lm)
+    except Exception as e:                       # not a discriminator, or one for another model
+        raise UsageError(f"--discriminator {path}: {e}", "give a file saved by Discriminator.save for this --model") from None
+
 def load_cowriter(db:str|Path|None=None,          # the store file (default: `default_db()`)
                   models_dir:str|Path|None=None,  # personal models (default: cache_dir()/models/cowrite)
                   model:str|None=None,            # base LM (default: the embedded SmolLM2)
                   reward:str|Path|None=None,      # bootstrap reward folder (default: chapter 06's cached ranker)
                   device:str="auto",
                   tiny:bool=False,                # tiny random LM + tiny embedder (tests)
-                  cfg:CowriteConfig|None=None) -> Cowriter:
+                  cfg:CowriteConfig|None=None,
+                  discriminator:str|Path|None=None, # a saved `Discriminator` (04a) on the base model, for 'darker' / 'lighter'
+                 ) -> Cowriter:
     "Load a co-writing installation once: store, base model, embedder, bootstrap reward, default adapter."
     store = Store(db)
     if tiny:
-        torch.set_num_threads(1); emb = TinyEmbedder()
+        torch.set_num_threads(1); emb, lm = TinyEmbedder(), tiny_lm()
         return Cowriter(store, load_reward(reward, emb) if reward else RewardModel(emb, RewardConfig(seed=0)),
-                        lm=tiny_lm(), models_dir=models_dir, cfg=cfg)
+                        lm=lm, models_dir=models_dir, cfg=cfg, discriminator=_load_discriminator(discriminator, lm))
     lm, emb = load_lm(model, device=device), Embedder()
     if reward: boot = load_reward(reward, emb)
     else:
         log.info("loading the bootstrap reward model (trained and cached on first use: a few minutes on a CPU)")
         boot = train_bootstrap_reward(lm, emb, role="ranker")[0]
-    cw = Cowriter(store, boot, lm=lm, models_dir=models_dir, cfg=cfg)
+    cw = Cowriter(store, boot, lm=lm, models_dir=models_dir, cfg=cfg, discriminator=_load_discriminator(discriminator, lm))
     if default_adapter_path().exists():
         try: cw.base_adapter = load_adapter(lm, default_adapter_path())
         except Exception as e: log.warning(f"default SFT adapter not loaded ({e}); RLHF and Hybrid use the base model")
@@ -184,7 +221,11 @@ def _cli_parser():
     p.add_argument("--theme", help="what the poem is about (a new session); e.g. ocean, night, love, 'autumn rain'")
     p.add_argument("--method", choices=COWRITE_METHODS, help="how candidates are written (default: hybrid once you have a personal model, else pplm)")
     p.add_argument("--resume", nargs="?", type=int, const=0, metavar="SESSION", help="continue your latest unfinished session (or session SESSION)")
+    p.add_argument("--form", default=None, help=f"start the poem in a form ({', '.join(known_forms())}, or a scheme like 'ABAB 8'): "
+                   "each turn asks for what it needs next; 'ask' overrides it")
     p.add_argument("--k", type=int, default=CowriteConfig.k, help="candidates per turn")
+    p.add_argument("--context-lines", type=int, default=CowriteConfig.context_lines, help="show the model only the poem's last N lines (0: the whole poem)")
+    p.add_argument("--discriminator", default=None, metavar="FILE", help="a discriminator (chapter 04a) with dark and light classes, for 'ask darker' / 'ask lighter'")
     p.add_argument("--update-every", type=int, default=CowriteConfig.update_every, help="refit your reward model after this many new ratings")
     p.add_argument("--out", default=".", help="folder for the exported poem")
     p.add_argument("--list", action="store_true", help="list your sessions and exit")
@@ -216,6 +257,13 @@ def check_cli_args(a):
     try: check_name(a.user)
     except StoreError as e: raise UsageError(f"--user: {e}", "e.g. --user ann") from None
     check_range("--k", a.k, 1, integer=True); check_range("--update-every", a.update_every, 1, integer=True)
+    check_range("--context-lines", a.context_lines, 0, integer=True, note="0 means the whole poem")
+    if a.form is not None:
+        if a.resume is not None: raise UsageError("--form starts a new session; a resumed session keeps its own form", "leave --form out with --resume")
+        try: get_form(a.form)
+        except UsageError as e: raise UsageError(f"--form {a.form}: {e.problem}", e.fix) from None
+    if a.discriminator is not None and not Path(a.discriminator).expanduser().is_file():
+        raise UsageError(f"--discriminator {a.discriminator}: no such file", "give a file saved by Discriminator.save (chapter 04a), or leave it out")
     if a.reward is not None:
         r = Path(a.reward).expanduser()
         if not r.is_dir(): raise UsageError(f"--reward {a.reward}: no such folder", "give a folder saved by RewardModel.save, or leave --reward out for the cached ranker")
@@ -253,58 +301,117 @@ def cowrite_cli(argv:list[str]|None=None):
         raise UsageError("a new session needs --theme and an opening line",
                          'e.g. rp-cowrite --user ann --theme ocean "Upon the silent sea,"; or continue one with --resume')
     open_store(a.db).close()                                  # a bad --db is reported before any model loads
-    cw = load_cowriter(a.db, a.models_dir, a.model, a.reward, a.device, a.tiny, CowriteConfig(k=a.k, update_every=a.update_every))
-    try: s = cw.resume(a.user, a.resume or None) if a.resume is not None else cw.start(a.user, a.theme, a.opening, a.method)
+    cw = load_cowriter(a.db, a.models_dir, a.model, a.reward, a.device, a.tiny,
+                       CowriteConfig(k=a.k, update_every=a.update_every, context_lines=a.context_lines), a.discriminator)
+    try: s = cw.resume(a.user, a.resume or None) if a.resume is not None else cw.start(a.user, a.theme, a.opening, a.method, form=a.form)
     except (CowriteError, StoreError) as e: print(f"! {e}", file=out); sys.exit(1)
-    extra = [x for opt, v in [("--models-dir", a.models_dir), ("--model", a.model), ("--reward", a.reward)] if v for x in (opt, str(v))]
+    extra = [x for opt, v in [("--models-dir", a.models_dir), ("--model", a.model), ("--reward", a.reward), ("--discriminator", a.discriminator)] if v for x in (opt, str(v))]
+    extra += ["--context-lines", str(a.context_lines)] if a.context_lines != CowriteConfig.context_lines else []
     extra += ["--tiny"] * a.tiny + (["--device", a.device] if a.device != "auto" else []) + (["--out", a.out] if a.out != "." else [])
     sys.exit(Terminal(s, out=out, out_dir=a.out, resume_args=extra).run())
 
 # %% ../nbs/15_cowrite_apps.ipynb #91d6c47f
+def _tag(widget, *classes:str):
+    "Give `widget` stable CSS classes (for browser tests and styling); returns it."
+    for c in classes: widget.add_class(c)
+    return widget
+
 class CowritePanel:
-    "An ipywidgets panel driving a Session: candidates as buttons, rating sliders, own line, poem, export."
+    "An ipywidgets panel driving a Session: candidates as buttons with what they meet, ratings, instructions, own line, poem, export."
     def __init__(self, session:Session, out_dir:str|Path="."):
         self.s, self.out_dir, self.W, self.editing = session, Path(out_dir), W, None
-        self.poem, self.status, self.message, self.rows = W.HTML(), W.HTML(), W.HTML(), W.VBox()
-        self.line = W.Text(placeholder="your own line (or an edited candidate)", layout=W.Layout(width="60%"))
-        self.write_btn = W.Button(description="Append my line")
-        self.more_btn, self.undo_btn = W.Button(description="More candidates"), W.Button(description="Undo last line")
-        self.theme = W.Text(value=session.theme, description="Theme")
-        self.theme_btn = W.Button(description="Change theme")
-        self.method = W.Dropdown(options=list(session.cw.proposers_for(session.person)), value=session.method, description="Method")
-        self.export_btn = W.Button(description="Finish & export", button_style="success")
+        self.poem, self.status, self.message = _tag(W.HTML(), "rp-poem"), _tag(W.HTML(), "rp-status"), _tag(W.HTML(), "rp-message")
+        self.updates, self.asked, self.rows = _tag(W.HTML(), "rp-update"), _tag(W.HTML(), "rp-asked"), _tag(W.VBox(), "rp-candidates")
+        self.line = _tag(W.Text(placeholder="your own line (or an edited candidate)", description="Your line", layout=W.Layout(width="60%")), "rp-line")
+        self.write_btn = _tag(W.Button(description="Append my line"), "rp-write")
+        self.more_btn, self.undo_btn = _tag(W.Button(description="More candidates"), "rp-more"), _tag(W.Button(description="Undo last line"), "rp-undo")
+        self.theme = _tag(W.Text(value=session.theme, description="Theme"), "rp-theme")
+        self.theme_btn = _tag(W.Button(description="Change theme"), "rp-theme-btn")
+        self.method = _tag(W.Dropdown(options=list(session.cw.proposers_for(session.person)), value=session.method, description="Method"), "rp-method")
+        self.export_btn = _tag(W.Button(description="Finish & export", button_style="success"), "rp-export")
+        self.build_instruction_controls()
         self.write_btn.on_click(lambda _: self.act(self.write_line))
         self.more_btn.on_click(lambda _: self.act(self.s.more))
         self.undo_btn.on_click(lambda _: self.act(self.s.undo))
         self.theme_btn.on_click(lambda _: self.act(lambda: self.s.set_theme(self.theme.value)))
         self.method.observe(lambda ch: self.act(lambda: self.s.set_method(ch["new"])) if ch["new"] != self.s.method else None, names="value")
         self.export_btn.on_click(lambda _: self.act(self.finish_and_export))
-        self.widget = W.VBox([self.status, self.poem, self.rows, W.HBox([self.line, self.write_btn]),
-                              W.HBox([self.more_btn, self.undo_btn, self.export_btn]), W.HBox([self.theme, self.theme_btn, self.method]), self.message])
+        self.widget = _tag(W.VBox([self.status, self.updates, self.poem, self.asked, self.rows, W.HBox([self.line, self.write_btn]),
+                                   self.instruction_box, W.HBox([self.more_btn, self.undo_btn, self.export_btn]),
+                                   W.HBox([self.theme, self.theme_btn, self.method]), self.message]), "rp-panel")
         self.refresh()
 
     def _ipython_display_(self):
         display(self.widget)
 
+# %% ../nbs/15_cowrite_apps.ipynb #b4063eba
+@patch
+def build_instruction_controls(self:CowritePanel):
+    "The controls of a directed turn: a box for typed instructions, one control per instruction, Ask and Free line."
+    W, none = self.W, [("-", None)]
+    self.ask_text = _tag(W.Text(placeholder="e.g. rhyme 2; syllables 8; about winter", description="Instructions", layout=W.Layout(width="60%")), "rp-instruction")
+    self.ask_rhyme = _tag(W.Dropdown(options=none, value=None, description="Rhyme with"), "rp-ask-rhyme")
+    self.ask_syllables = _tag(W.Text(placeholder="8 or 8-10", description="Syllables"), "rp-ask-syllables")
+    self.ask_metre = _tag(W.Dropdown(options=none + [(m, m) for m in ("iambic", "trochaic")], value=None, description="Metre"), "rp-ask-metre")
+    self.ask_end = _tag(W.Text(placeholder="one word", description="End word"), "rp-ask-end")
+    self.ask_use = _tag(W.Text(placeholder="words to use", description="Use words"), "rp-ask-use")
+    self.ask_about = _tag(W.Text(placeholder="e.g. winter", description="About"), "rp-ask-about")
+    self.ask_mood = _tag(W.Dropdown(options=none + [("darker", "darker"), ("lighter", "lighter")], value=None, description="Mood"), "rp-ask-mood")
+    self.ask_btn = _tag(W.Button(description="Ask", tooltip="new candidates that follow these instructions", button_style="info"), "rp-ask")
+    self.free_btn = _tag(W.Button(description="Free line", tooltip="no instructions for this line, not even the form's"), "rp-free")
+    self.ask_btn.on_click(lambda _: self.act(self.ask_instructions))
+    self.free_btn.on_click(lambda _: self.act(lambda: self.s.ask("free")))
+    self.instruction_box = _tag(W.VBox([W.HBox([self.ask_text, self.ask_btn, self.free_btn]),
+                                        W.HBox([self.ask_rhyme, self.ask_syllables, self.ask_metre]),
+                                        W.HBox([self.ask_end, self.ask_use, self.ask_about, self.ask_mood])]), "rp-instructions")
+
+@patch
+def instruction_text(self:CowritePanel) -> str:
+    "The instructions the controls hold, as one text (typed ones first), e.g. 'about winter; rhyme 2; syllables 8'."
+    c = [self.ask_text.value.strip(), f"rhyme {self.ask_rhyme.value}" if self.ask_rhyme.value else "",
+         f"syllables {self.ask_syllables.value.strip()}" if self.ask_syllables.value.strip() else "",
+         f"metre {self.ask_metre.value}" if self.ask_metre.value else "", f"end {self.ask_end.value.strip()}" if self.ask_end.value.strip() else "",
+         f"use {self.ask_use.value.strip()}" if self.ask_use.value.strip() else "", f"about {self.ask_about.value.strip()}" if self.ask_about.value.strip() else "",
+         self.ask_mood.value or ""]
+    return "; ".join(x for x in c if x)
+
+@patch
+def ask_instructions(self:CowritePanel):
+    "Ask for candidates that follow the controls' instructions; the controls are cleared once asked (a refusal keeps them)."
+    self.s.ask(self.instruction_text())
+    for w in (self.ask_text, self.ask_syllables, self.ask_end, self.ask_use, self.ask_about): w.value = ""
+    for w in (self.ask_rhyme, self.ask_metre, self.ask_mood): w.value = None
+    self.message.value = f"asked: {html.escape(self.s.instructions.describe())}"
+
 # %% ../nbs/15_cowrite_apps.ipynb #f8bb8c11
 @patch
 def refresh(self:CowritePanel):
-    "Redraw the poem, the status line and one row per candidate."
+    "Redraw the status, the poem, what was asked, one row per candidate (with what it meets) and the instruction controls."
     W, s = self.W, self.s
     who = "your personal model" if s.reward.personal is not None else "the bootstrap model"
     self.status.value = f"<b>{html.escape(s.theme)}</b> · {s.method} · ranked by {who}" + (" · <i>finished</i>" if s.finished else "")
+    self.updates.value = f"next update of your taste in {max(s.cw.ratings_until_update(s.person), 0)} rating(s)"
     self.poem.value = "<pre style='font-size:1.1em'>" + html.escape("\n".join(s.poem)) + "</pre>"
+    asked = [f"form: {s.form_progress()}"] if s.form else []
+    asked += [f"asked: {s.instructions.describe()}"] if s.instructions.to_dict() else []
+    self.asked.value = html.escape(" · ".join(asked))
     rows = []
     for i, c in enumerate(s.candidates):
-        pick = W.Button(description=f"{i+1}. {c.text}"[:80], tooltip=c.text, layout=W.Layout(width="50%"))
-        score = W.HTML(f"{c.score:+.2f}")
-        slider = W.IntSlider(value=int(round(c.rating)) if c.rating is not None else 3, min=0, max=5, description="rating")
-        rate, edit = W.Button(description="rate" + (f" ({c.rating:g})" if c.rating is not None else "")), W.Button(description="edit")
+        pick = _tag(W.Button(description=f"{i+1}. {c.text}"[:80], tooltip=c.text, layout=W.Layout(width="50%")), "rp-pick")
+        score = _tag(W.HTML(f"{c.score:+.2f}"), "rp-score")
+        slider = _tag(W.IntSlider(value=int(round(c.rating)) if c.rating is not None else 3, min=0, max=5, description="rating"), "rp-rating")
+        rate = _tag(W.Button(description="rate" + (f" ({c.rating:g})" if c.rating is not None else "")), "rp-rate")
+        edit, like = _tag(W.Button(description="edit"), "rp-edit"), _tag(W.Button(description="more like this", tooltip=f"ask like {i+1}"), "rp-like")
+        meets = _tag(W.HTML(html.escape(meets_text(c.meets))), "rp-meets")
         pick.on_click(lambda _, i=i: self.act(lambda: self.s.pick(i)))
         rate.on_click(lambda _, i=i, sl=slider: self.act(lambda: self.rate_candidate(i, sl.value)))
         edit.on_click(lambda _, i=i: self.start_edit(i))
-        rows.append(W.HBox([pick, score, slider, rate, edit]))
+        like.on_click(lambda _, i=i: self.act(lambda: self.s.ask(f"like {i+1}")))
+        rows.append(_tag(W.HBox([pick, score, slider, rate, edit, like, meets]), "rp-candidate"))
     self.rows.children = rows
+    lines = [(f"line {i}: {l[:40]}", i) for i, l in enumerate(s.poem, 1)]
+    keep = self.ask_rhyme.value if self.ask_rhyme.value in [v for _, v in lines] else None
+    self.ask_rhyme.options = [("-", None)] + lines; self.ask_rhyme.value = keep
     self.write_btn.description = f"Append edit of {self.editing + 1}" if self.editing is not None else "Append my line"
 
 @patch
@@ -312,7 +419,7 @@ def act(self:CowritePanel, fn):
     "Run one action; show a refusal as a message; redraw."
     self.message.value = ""
     try: fn()
-    except CowriteError as e: self.message.value = f"<span style='color:#b00'>{e}</span>"
+    except CowriteError as e: self.message.value = f"<span style='color:#b00'>{html.escape(str(e))}</span>"
     self.refresh()
 
 @patch

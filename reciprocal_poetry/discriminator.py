@@ -16,7 +16,7 @@ from fastcore.basics import patch
 from .core import UsageError, cache_dir, check_range, fetch_asset, get_logger, write_json
 from .models import LM, tiny_lm
 from .generate import GenConfig
-from .pplm import PPLM_PRESETS, THEMES, Attribute, _step, logit_bias_hook, pplm_generate
+from .pplm import PPLM_PRESETS, THEMES, Attribute, decode_step, logit_bias_hook, pplm_generate
 from .data import load_corpus, split_poems
 
 log = get_logger(__name__)
@@ -389,7 +389,7 @@ class DiscriminatorAttribute(Attribute):
         H = state.get("horizon", 1)
         for j in range(H):
             e = (p.to(E.dtype) @ E)[:, None]                                   # (B, 1, d) expected next embedding
-            lg, hh, keys, values = _step(state["lm"], None, keys, values, mask, pos, hidden=True, embeds=e, layer=self.hidden_layer)
+            lg, hh, keys, values = decode_step(state["lm"], None, keys, values, mask, pos, hidden=True, embeds=e, layer=self.hidden_layer)
             total = total + hh.float()
             p, mask, pos = lg.float().softmax(-1), torch.cat([mask, torch.ones_like(mask[:, :1])], 1), pos + 1
         feats = total / (state["count"] + 1 + H)[:, None]

@@ -17,17 +17,18 @@ from .data import Prompt, extract_prompts, load_corpus, load_prompts, split_poem
 from .generate import GenConfig
 from .methods import METHODS, NEEDS, check_resource_specs, folder_sha256, load_resources, make_method
 from .metrics import resolve_theme
+from .form import get_form
 
 log = get_logger(__name__)
 PACKAGE_DIR = Path(reciprocal_poetry.__file__).resolve().parent   # the installed package (its parent: the repository, for an editable install)
 
 # %% auto #0
-__all__ = ['log', 'PACKAGE_DIR', 'RUN_ID_EXCLUDE', 'LOADABLE', 'TEMPLATE_DIR_ENV', 'ExperimentConfig', 'config_identity',
-           'run_id', 'run_dir', 'experiment_prompts', 'build_method', 'gen_config', 'resource_needs', 'cli_option',
-           'load_run_resources', 'validate_config', 'used_resources', 'check_resources_match', 'run_provenance',
-           'plain', 'sample_records', 'write_jsonl', 'read_jsonl', 'run_problem', 'run_status', 'record_failure',
-           'run_experiment', 'read_run', 'read_samples', 'find_template', 'RunOutcome', 'kernel_config', 'execute_run',
-           'parse_config_value', 'experiment_cli']
+__all__ = ['log', 'PACKAGE_DIR', 'RUN_ID_EXCLUDE', 'RUN_ID_UNSET', 'LOADABLE', 'TEMPLATE_DIR_ENV', 'ExperimentConfig',
+           'config_identity', 'run_id', 'run_dir', 'experiment_prompts', 'build_method', 'gen_config', 'resource_needs',
+           'cli_option', 'load_run_resources', 'validate_config', 'used_resources', 'check_resources_match',
+           'run_provenance', 'plain', 'sample_records', 'write_jsonl', 'read_jsonl', 'run_problem', 'run_status',
+           'record_failure', 'run_experiment', 'read_run', 'read_samples', 'find_template', 'RunOutcome',
+           'kernel_config', 'execute_run', 'parse_config_value', 'experiment_cli']
 
 # %% ../nbs/10_experiment.ipynb #5c753ed2
 @dataclass
@@ -41,6 +42,7 @@ class ExperimentConfig:
     judge: str|None = "bootstrap"        # held-out judge that scores (disjoint poems from the ranker's): a folder or "bootstrap"
     method_params: dict = field(default_factory=dict) # extra arguments of `make_method`, e.g. {"preset": "reference"}
     theme: str|None = None               # theme for steering and for theme adherence (None: no theme)
+    form: str|None = None                # a form every poem keeps (03b: sonnet, limerick, 'ABBA 8/8/8/8', ...); None: free verse
     seed: int = 0                        # sampling seed (the prompts do not depend on it)
     num_prompts: int = 8                 # opening lines to continue
     samples_per_prompt: int = 1          # poems per prompt (`GenConfig.n`)
@@ -62,7 +64,7 @@ class ExperimentConfig:
             setattr(self, k, dict(v))
         for k in ("method", "model", "prompt_source", "prompt_split", "device", "out_dir"):
             if not isinstance(getattr(self, k), str) or not getattr(self, k): raise UsageError(f"{k} = {getattr(self, k)!r}: must be a non-empty string", f"give {k} a value")
-        for k in ("adapter", "dpo_adapter", "ranker", "judge", "theme", "corpus"):
+        for k in ("adapter", "dpo_adapter", "ranker", "judge", "theme", "form", "corpus"):
             if getattr(self, k) is not None and (not isinstance(getattr(self, k), str) or not getattr(self, k)):
                 raise UsageError(f"{k} = {getattr(self, k)!r}: must be a non-empty string or none", f"give {k} a name or path, or none")
         for k, lo in [("num_prompts", 1), ("samples_per_prompt", 1), ("max_new_tokens", 1), ("n_candidates", 1), ("seed", 0), ("prompt_seed", 0)]:
@@ -84,10 +86,11 @@ class ExperimentConfig:
 
 # %% ../nbs/10_experiment.ipynb #a580814f
 RUN_ID_EXCLUDE = ("device", "out_dir")  # fields that do not change what a run computes
+RUN_ID_UNSET = ("form",)                # fields added later: left out while None, so the runs made before them keep their ids
 
 def config_identity(cfg:ExperimentConfig) -> dict:
-    "The fields that define a run (all but `RUN_ID_EXCLUDE`)."
-    return {k: v for k, v in asdict(cfg).items() if k not in RUN_ID_EXCLUDE}
+    "The fields that define a run (all but `RUN_ID_EXCLUDE`, and `RUN_ID_UNSET` fields that are None)."
+    return {k: v for k, v in asdict(cfg).items() if k not in RUN_ID_EXCLUDE and not (k in RUN_ID_UNSET and v is None)}
 
 def run_id(cfg:ExperimentConfig) -> str:
     "`<method>-s<seed>-<10 hex of sha256(canonical config)>`: the same config always gives the same id."
@@ -154,7 +157,7 @@ def _resource_options(option) -> dict:
 def load_run_resources(cfg:ExperimentConfig, need:set[str]|None=None):
     "Load the model, policy, reward models and embedder a run needs (or `need`), once."
     return load_resources(model=cfg.model, sft_adapter=cfg.adapter, dpo_adapter=cfg.dpo_adapter, ranker=cfg.ranker, judge=cfg.judge,
-                          theme=cfg.theme, need=resource_needs(cfg) if need is None else need, device=str(resolve_device(cfg.device)),
+                          theme=cfg.theme, form=cfg.form, need=resource_needs(cfg) if need is None else need, device=str(resolve_device(cfg.device)),
                           options=_resource_options(cli_option))
 
 # %% ../nbs/10_experiment.ipynb #bb247efc
@@ -181,6 +184,9 @@ def validate_config(cfg:ExperimentConfig,       # the run to check
     if cfg.theme is not None:
         try: resolve_theme(cfg.theme)
         except ValueError as e: raise UsageError(f"{option('theme')} {cfg.theme}: {str(e).split(';')[0]}", "name a known theme, or none") from None
+    if cfg.form is not None:
+        try: get_form(cfg.form)
+        except UsageError as e: raise wrap("form", e) from None
     if getattr(method, "attribute", None) == "discrim":
         raise UsageError(f"{option('method_params')}: attribute 'discrim' steers toward a poet, but a run's theme is scored as theme words",
                          "use attribute 'bow' or 'wbow' in runs; steer by poet with pplm_generate (chapter 04)")
@@ -215,7 +221,7 @@ def used_resources(cfg:ExperimentConfig, res) -> set[str]:
 def check_resources_match(cfg:ExperimentConfig, res):
     "Refuse preloaded resources that were loaded for another model, adapter, reward model or theme than `cfg` names."
     if not res.specs: raise ValueError("these resources carry no specs (not made by load_resources), so a run cannot record what they are")
-    want = dict(model=cfg.model, sft_adapter=cfg.adapter, dpo_adapter=cfg.dpo_adapter, ranker=cfg.ranker, judge=cfg.judge, theme=cfg.theme)
+    want = dict(model=cfg.model, sft_adapter=cfg.adapter, dpo_adapter=cfg.dpo_adapter, ranker=cfg.ranker, judge=cfg.judge, theme=cfg.theme, form=cfg.form)
     diff = {k: (res.specs.get(k), v) for k, v in want.items() if res.specs.get(k) != v}
     if diff: raise ValueError(f"the resources passed in were loaded for {', '.join(f'{k}={a!r}' for k, (a, _) in diff.items())}, "
                               f"but run {run_id(cfg)} names {', '.join(f'{k}={b!r}' for k, (_, b) in diff.items())}")
@@ -311,10 +317,10 @@ def record_failure(cfg:ExperimentConfig, exc:BaseException, tb:str|None=None) ->
 
 # %% ../nbs/10_experiment.ipynb #b93f4b42
 def _score(samples:list, res, cfg:ExperimentConfig):
-    "Chapter 09's metrics: perplexity under the base model, both rewards, theme adherence when there is a theme."
+    "Chapter 09's metrics: perplexity under the base model, both rewards, theme adherence when there is a theme, per-line adherence to the form when there is one."
     from reciprocal_poetry.metrics import poem_metrics
     return poem_metrics(samples, ref_lm=res.lm, ranker=res.ranker, judge=res.judge, theme=cfg.theme,
-                        embedder=res.embedder if cfg.theme else None)
+                        embedder=res.embedder if cfg.theme else None, form=cfg.form)
 
 def _fill(tmp:Path, cfg:ExperimentConfig, res, prompts:list[Prompt], t0:float):
     "Run the experiment into the temporary folder `tmp` with the loaded resources `res`."
@@ -471,7 +477,7 @@ def execute_run(cfg:ExperimentConfig,
         return RunOutcome(rid, "failed", str(final), time.time() - t0, f"{getattr(e, 'ename', None) or type(e).__name__}: {msg}"[:500])
 
 # %% ../nbs/10_experiment.ipynb #bc51f01b
-_TEXT_FIELDS = {"method", "model", "adapter", "dpo_adapter", "ranker", "judge", "theme", "prompt_source", "corpus", "prompt_split", "device", "out_dir"}
+_TEXT_FIELDS = {"method", "model", "adapter", "dpo_adapter", "ranker", "judge", "theme", "form", "prompt_source", "corpus", "prompt_split", "device", "out_dir"}
 
 def parse_config_value(name:str,            # an ExperimentConfig field
                        text:str,            # the value as typed

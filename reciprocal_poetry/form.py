@@ -5,8 +5,10 @@
 # %% ../nbs/03b_form.ipynb #560ac080
 from __future__ import annotations
 import math, re, warnings
+from typing import Callable
 from dataclasses import dataclass, field, asdict, replace
 from fastcore.basics import patch
+import pronouncing
 import torch
 from .core import UsageError, get_logger
 from .models import LM
@@ -18,10 +20,11 @@ from .prosody import (FUNCTION_WORDS, METRES, end_word, line_stresses, line_syll
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'IAMBIC', 'FORMS', 'WIDE_K', 'LINE_TOKENS', 'EndWord', 'Rhyme', 'Include', 'Syllables', 'Metre', 'Topic',
-           'Class', 'LineSpec', 'line', 'Form', 'scheme_form', 'known_forms', 'get_form', 'TokenTable', 'token_table',
-           'word_tokens', 'EndVocab', 'end_vocab', 'line_report', 'meets_form', 'check_form', 'newline_tokens',
-           'token_budget', 'FormRow', 'form_sample_batch', 'form_generate']
+__all__ = ['log', 'IAMBIC', 'FORMS', 'WIDE_K', 'LINE_TOKENS', 'MAX_RUN', 'POETIC_SUFFIXES', 'EndWord', 'Rhyme', 'Include',
+           'Syllables', 'Metre', 'Topic', 'Class', 'LineSpec', 'line', 'Form', 'scheme_form', 'known_forms', 'get_form',
+           'TokenTable', 'token_table', 'word_tokens', 'EndVocab', 'end_vocab', 'line_report', 'meets_form',
+           'check_form', 'newline_tokens', 'token_budget', 'FormRow', 'word_prefixes', 'FormBatch', 'form_sample_batch',
+           'form_generate']
 
 # %% ../nbs/03b_form.ipynb #042729da
 @dataclass(frozen=True)
@@ -174,6 +177,7 @@ class TokenTable:
     newline: list          # (V,) bool: contains a line break
     wordy: list            # (V,) bool: contains a letter or digit
     junk: list             # (V,) bool: control characters other than the line break, or part of a character (never written in a line)
+    continues: list = field(default_factory=list)  # (V,) bool: starts with a letter, digit or apostrophe (goes on with the word before it)
 
 _TABLES: dict = {}
 _JUNK = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffd]")
@@ -187,7 +191,8 @@ def token_table(tokenizer) -> TokenTable:
         texts = tokenizer.batch_decode([a + [i] for i in range(len(tokenizer))])
         pieces = [t[len(lead):] if t.startswith(lead) else t for t in texts]
         _TABLES[key] = TokenTable(pieces, [bool(re.match(r"\s[^\W\d_]", p)) for p in pieces], ["\n" in p for p in pieces],
-                                  [bool(re.search(r"[^\W_]", p)) for p in pieces], [bool(_JUNK.search(p)) for p in pieces])
+                                  [bool(re.search(r"[^\W_]", p)) for p in pieces], [bool(_JUNK.search(p)) for p in pieces],
+                                  [bool(re.match(r"[^\W_]|['\u2019]", p)) for p in pieces])
     return _TABLES[key]
 
 def word_tokens(tokenizer, word:str, space:bool=True) -> list[int]:
@@ -303,7 +308,7 @@ def check_form(form, vocab:EndVocab) -> Form:
 
 # %% ../nbs/03b_form.ipynb #d893ca46
 WIDE_K = 200      # candidates examined per step: after masking, enough allowed tokens remain for top-k sampling
-LINE_TOKENS = 4   # a line may use 4 tokens per syllable allowed (+8) before it is closed by force
+LINE_TOKENS = 2   # a line may use 2 tokens per syllable allowed (+8) before it is closed by force (English verse needs about 1.2)
 
 def newline_tokens(tokenizer) -> list[int]:
     "Token ids that write one line break after a word."
@@ -331,7 +336,7 @@ class FormRow:
     def start_line(self):
         "Plan the next line: its syllable range, the end words it may close on, its token cap."
         sp = self.spec
-        self.text, self.n_tok, self.closing = "", 0, False
+        self.text, self.n_tok, self.closing, self.run = "", 0, False, 0   # run: non-word tokens in a row
         self.lo, self.hi = (sp.syllables.lo, sp.syllables.hi) if sp.syllables else (0, None)
         self.opts = self.end_options(sp)
         self.end_syls = sorted({o[1] for o in self.opts}) if self.opts else []   # syllable counts the end options offer
@@ -379,19 +384,64 @@ def can_close(self:FormRow) -> bool:
     return any(self.hi is None or self.lo <= s + c <= self.hi for c in self.end_syls)
 
 # %% ../nbs/03b_form.ipynb #232a6a94
+_TAIL = re.compile(r"[^\W_]+(?:'[^\W_]+)*'*$")
+MAX_RUN = 2       # non-word tokens (punctuation, spaces) in a row a line may write
+
+_PREFIXES: frozenset|None = None
+POETIC_SUFFIXES = ("", "s", "d", "st", "n")   # after an apostrophe: summer's, ask'd, feel'st, ev'n (03a's poetic spellings)
+
+def word_prefixes() -> frozenset:
+    "Every prefix of every CMU dictionary word (built once, about a second): what a line may be in the middle of writing."
+    global _PREFIXES
+    if _PREFIXES is None:
+        pronouncing.init_cmu()
+        _PREFIXES = frozenset(w[:i] for w in pronouncing.lookup for i in range(1, len(w) + 1))
+    return _PREFIXES
+
+@patch
+def may_spell(self:FormRow, text:str) -> bool:
+    "Can the word `text` ends in (if any) still become a dictionary word, a poetic spelling of one, or a word the line was asked for?"
+    m = _TAIL.search(text.replace("\u2019", "'"))
+    if not m: return True
+    w = m.group(0).lower()
+    if w in word_prefixes(): return True
+    base, apo, suffix = w.rpartition("'")
+    if apo and pronunciations(base) and suffix in POETIC_SUFFIXES: return True
+    return any(a.startswith(w) for a in self.asked_words())
+
+@patch
+def asked_words(self:FormRow) -> set[str]:
+    "The words this line was asked for (must-include words and the end word), lower case."
+    sp = self.spec
+    return {x.lower() for x in (sp.include.words if sp.include else ())} | ({sp.end.word.lower()} if sp.end else set())
+
+@patch
+def tail_known(self:FormRow) -> bool:
+    "Is the word the line ends on so far (if it ends inside one) a dictionary word, or one the line was asked for?"
+    if getattr(self, "_known", (None,))[0] == self.text: return self._known[1]     # asked once per candidate: cache per text
+    m, sp = _TAIL.search(self.text.replace("\u2019", "'")), self.spec
+    w = m.group(0).lower().rstrip("'") if m else ""
+    ok = not w or bool(pronunciations(w)) or w in self.asked_words()
+    self._known = (self.text, ok)
+    return ok
+
 @patch
 def judge(self:FormRow, tid:int) -> str|None:
     "'ok' (write it), 'close' (end the line here) or None (masked) for candidate token `tid`."
     tt = self.tt
     if tid in self.stops or tt.junk[tid]: return None
+    if not tt.continues[tid] and not self.tail_known(): return None      # a word may only be left once the dictionary knows it
     if tt.newline[tid]: return "close" if self.can_close() else None
-    if not tt.wordy[tid]: return "ok"
     new = self.text + tt.pieces[tid]
+    if (tt.continues[tid] and not tt.wordy[tid] or not tt.pieces[tid].isascii()) and not self.may_spell(new):
+        return None    # an apostrophe only where a dictionary word may follow; no accented letters (no CMU word has one) unless asked
+    if not tt.wordy[tid]: return "ok" if self.run < MAX_RUN else None
     over = self.hi is not None and line_syllables(new) + sum(syllables(w) for w in self.missing(new)) + self.min_end > self.hi
     m = self.spec.metre
     if not over and m: over = metre_mismatches(line_stresses(new), m.name) > m.tolerance
     if over: return "close" if tt.starts_word[tid] and self.can_close() else None
     return "ok"
+
 
 # %% ../nbs/03b_form.ipynb #f8fc1028
 @patch
@@ -416,20 +466,37 @@ def choose_end(self:FormRow, logits:torch.Tensor, s:int, forced:bool) -> tuple|N
 @patch
 def close(self:FormRow, logits:torch.Tensor, forced:bool=False):
     "Queue the rest of the line: missing must-include words, the end word, a line break."
+    if not self.tail_known():      # closed (by force) inside a word the dictionary does not know: the line drops that word
+        m, keep = _TAIL.search(self.text.replace("\u2019", "'")), self.text     # ... if the line can still meet its syllables without it
+        self.text = self.text[:m.start()].rstrip()
+        if not self.can_close(): self.text = keep
     miss = self.missing(self.text)
     space, seq = bool(words(self.text)), []
     for w in miss: seq += word_tokens(self.tok, w, space); space = True
+    s = line_syllables(self.text) + sum(syllables(w) for w in miss)
     if self.opts:
-        word, _, tid = self.choose_end(logits, line_syllables(self.text) + sum(syllables(w) for w in miss), forced)
+        word, _, tid = self.choose_end(logits, s, forced)
         seq += [tid] if tid is not None and space else word_tokens(self.tok, word, space)
+    elif s < self.lo and (fill := self.filler(logits, s)):                # a free end closed short: one word makes up the syllables
+        seq += [fill[2]] if space else word_tokens(self.tok, fill[0], space)
     self.queue, self.closing = seq + self.nl, True
     if forced: self.forced.append(len(self.lines))
+
+@patch
+def filler(self:FormRow, logits:torch.Tensor, s:int) -> tuple|None:
+    "A vocabulary word that brings a body of `s` syllables into the line's range (the model's likeliest), for a free end closed by force."
+    v = self.vocab
+    fit = [i for i, w in enumerate(v.words) if self.lo <= s + syllables(w) <= (self.hi if self.hi is not None else self.lo)]
+    if not fit: return None
+    j = fit[int(logits.float()[torch.tensor([v.ids[i] for i in fit])].argmax())]
+    return v.words[j], syllables(v.words[j]), v.ids[j]
 
 @patch
 def consume(self:FormRow, tid:int) -> int:
     "Add token `tid` to the line; after a closing line break, finish the line and plan the next (or finish the poem)."
     self.n_tok += 1
     if not self.tt.newline[tid]: self.text += self.tt.pieces[tid]
+    self.run = 0 if self.tt.wordy[tid] else self.run + 1
     if self.closing and not self.queue:
         self.lines.append(self.text.strip()); self.ends.append(end_word(self.text))
         if len(self.lines) == len(self.form.lines): self.done = True
@@ -451,6 +518,11 @@ def step(self:FormRow,
         if v == -math.inf: break
         if (a := self.judge(i)): allowed.append((v, i, a))
         if len(allowed) >= (self.cfg.top_k or WIDE_K): break
+    if not allowed:                  # nothing allowed among the likeliest: the rest of the vocabulary, likeliest first
+        lps, seen = logits.float().log_softmax(-1), set(ids.tolist())
+        for j in lps.argsort(descending=True).tolist():
+            if j not in seen and lps[j] > -math.inf and (a := self.judge(j)): allowed.append((float(lps[j]), j, a))
+            if len(allowed) >= (self.cfg.top_k or WIDE_K): break
     if not allowed:
         ok = self.can_close(); self.close(logits, forced=not ok); return self.consume(self.queue.pop(0))
     v, i, a = allowed[self.draw([x[0] for x in allowed])]
@@ -467,39 +539,58 @@ def draw(self:FormRow, lps:list[float]) -> int:
     return int(torch.multinomial(p / p.sum(), 1, generator=self.gen))
 
 # %% ../nbs/03b_form.ipynb #12dea692
+class FormBatch:
+    "The form side of one decoding batch: a `FormRow` per row; picks every row's next token from the step's logits."
+    def __init__(self, forms:list[Form], tokenizer, cfg:GenConfig,
+                 gens:list[torch.Generator]|None=None):   # per-row generators (None: greedy)
+        self.rows = [FormRow(f, tokenizer, cfg, g) for f, g in zip(forms, gens or [None] * len(forms))]
+        self.wide, self.pad = replace(cfg, top_k=WIDE_K, top_p=1.0), tokenizer.pad_token_id
+        self.budget = max(token_budget(f) for f in forms)    # most steps the batch can take
+
+    def __call__(self, logits:torch.Tensor,               # (B, V) this step's next-token logits (steered or not)
+                 seen:torch.Tensor|None=None,             # (B, V) bool: tokens already in the prompt or poem (repetition penalty)
+                ) -> torch.Tensor:
+        "(B,) each row's next token (padding for finished rows)."
+        lp, ids = candidates(logits, self.wide, seen)                       # (B, K) each
+        lp, ids, lg = lp.cpu(), ids.cpu(), logits.cpu()
+        return torch.tensor([r.step(lp[b], ids[b], lg[b]) if not r.done else self.pad for b, r in enumerate(self.rows)], device=logits.device)
+
+    def finished(self) -> torch.Tensor:
+        "(B,) bool: rows whose poem is complete."
+        return torch.tensor([r.done for r in self.rows])
+
 @torch.no_grad()
 def form_sample_batch(lm:LM, input_ids:torch.Tensor, attention_mask:torch.Tensor,
-                      forms:list[Form],                     # one form per row
-                      cfg:GenConfig,
-                      gens:list[torch.Generator]|None=None, # per-row generators (None: greedy)
-                     ) -> tuple[torch.Tensor, list[FormRow]]:
-    "Decode one poem per row that meets its form; returns the tokens (B, N) and each row's final state."
-    model, B, dev, pad = lm.model, input_ids.shape[0], input_ids.device, lm.tokenizer.pad_token_id
-    rows = [FormRow(f, lm.tokenizer, cfg, g) for f, g in zip(forms, gens or [None] * B)]
-    N = max(token_budget(f) for f in forms)
+                      batch:FormBatch,                      # the rows' forms and states
+                      logits_hook:Callable|None=None,       # f(logits (B, V)) -> logits, applied before the form chooses
+                     ) -> torch.Tensor:
+    "Decode one poem per row that meets its form; returns the tokens (B, N) (each row's final state stays in `batch`)."
+    model, B, dev, N = lm.model, input_ids.shape[0], input_ids.device, batch.budget
     V = max(len(lm.tokenizer), model.config.vocab_size)
     seen = torch.zeros(B, V, dtype=torch.bool, device=dev)
     seen.scatter_(1, input_ids * attention_mask, attention_mask.bool())
     cache, logits, mask = prefill_prompts(model, input_ids, attention_mask, room=N)    # (B, V), (B, T')
-    wide = replace(cfg, top_k=WIDE_K, top_p=1.0)
-    toks = torch.full((B, N), pad, dtype=torch.long, device=dev)
+    toks = torch.full((B, N), batch.pad, dtype=torch.long, device=dev)
     for t in range(N):
-        live = torch.tensor([not r.done for r in rows], device=dev)
-        lp, ids = candidates(logits, wide, seen[:, :logits.shape[-1]])                  # (B, K) each
-        lp, ids, lg = lp.cpu(), ids.cpu(), logits.cpu()
-        nxt = torch.tensor([r.step(lp[b], ids[b], lg[b]) if not r.done else pad for b, r in enumerate(rows)], device=dev)
+        live = ~batch.finished().to(dev)
+        if logits_hook is not None: logits = logits_hook(logits)
+        nxt = batch(logits, seen[:, :logits.shape[-1]])                                 # (B,)
         toks[:, t] = nxt
         seen.scatter_(1, nxt[:, None], live[:, None])
-        if all(r.done for r in rows): break
+        if batch.finished().all(): break
         mask = torch.cat([mask, live.long()[:, None]], dim=1)
         out = model(input_ids=nxt[:, None], attention_mask=mask, position_ids=(mask.sum(-1, keepdim=True) - 1), cache=cache, use_cache=True)
         cache, logits = out.cache, out.logits[:, -1]
-    return toks[:, :t + 1], rows
+    return toks[:, :t + 1]
 
 # %% ../nbs/03b_form.ipynb #132ff981
 def form_generate(lm:LM, prompts:list[str]|str,
                   form,                        # a form name, scheme, `Form` or list of `LineSpec`s; or a list of those, one per prompt
-                  cfg:GenConfig|None=None, **overrides) -> list[Sample]:
+                  cfg:GenConfig|None=None,
+                  logits_hook:Callable|None=None, # edits (B, V) logits before the form chooses (as `generate`'s)
+                  decode:Callable|None=None,   # f(lm, input_ids, attention_mask, FormBatch, cfg) -> tokens (B, N): another decoder (PPLM, 08)
+                  settings:dict|None=None,     # extra entries for every sample's settings (what steered it)
+                  **overrides) -> list[Sample]:
     "Poems continuing `prompts` that meet `form` by construction; same seed, same poems."
     if isinstance(prompts, str): prompts = [prompts]
     if not prompts: raise UsageError("no prompts given", "pass a list of opening lines")
@@ -509,6 +600,7 @@ def form_generate(lm:LM, prompts:list[str]|str,
     forms = [check_form(f, vocab) for f in per]
     cfg = replace(cfg or GenConfig(), **overrides)
     mode = cfg.prompt_mode if cfg.prompt_mode != "auto" else ("chat" if lm.is_chat else "plain")
+    decode = decode or (lambda lm, ids, mask, batch, cfg: form_sample_batch(lm, ids, mask, batch, logits_hook))
     rows = [(i, j) for i in range(len(prompts)) for j in range(cfg.n)]
     samples = []
     for s in range(0, len(rows), cfg.batch_size):
@@ -517,10 +609,11 @@ def form_generate(lm:LM, prompts:list[str]|str,
         fed = [p if mode == "chat" or p.endswith("\n") else p + "\n" for p in ps]
         ids, mask = encode_prompts(lm, fed, mode, max(token_budget(forms[i]) for i, _ in chunk), cfg.system_prompt)
         gens = row_generators(cfg.seed, ps, [j for _, j in chunk], "cpu") if cfg.do_sample else None
-        toks, states = form_sample_batch(lm, ids, mask, [forms[i] for i, _ in chunk], cfg, gens)
-        for (i, j), row, st in zip(chunk, toks.tolist(), states):
+        batch = FormBatch([forms[i] for i, _ in chunk], lm.tokenizer, cfg, gens)
+        toks = decode(lm, ids, mask, batch, cfg)
+        for (i, j), row, st in zip(chunk, toks.tolist(), batch.rows):
             n_tok = len(row) - next((k for k, t in enumerate(reversed(row)) if t != lm.tokenizer.pad_token_id), 0)
-            settings = {**asdict(cfg), "prompt_mode": mode, "model": lm.name, "form": forms[i].describe(), "forced_lines": st.forced}
+            info = {**asdict(cfg), "prompt_mode": mode, "model": lm.name, **(settings or {}), "form": forms[i].describe(), "forced_lines": st.forced}
             samples.append(Sample(prompts[i], "\n".join(st.lines), lm.tokenizer.decode(row[:n_tok], skip_special_tokens=True),
-                                  n_tok, "form" if st.done else "max_tokens", i, j, cfg.seed, settings))
+                                  n_tok, "form" if st.done else "max_tokens", i, j, cfg.seed, info))
     return samples

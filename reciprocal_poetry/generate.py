@@ -20,7 +20,7 @@ log = get_logger(__name__)
 __all__ = ['log', 'POET_SYSTEM', 'PREFILL_GROUP_TOKENS', 'COMPACT_GAIN', 'GenConfig', 'format_prompt', 'encode_prompts',
            'process_logits', 'row_generators', 'candidates', 'next_tokens', 'newline_table', 'stop_ids', 'StopTracker',
            'generated_length', 'Sample', 'GrowingLayer', 'cache_over', 'prefill_prompts', 'sample_batch', 'clean_poem',
-           'looks_like_verse', 'generate', 'read_prompt_file', 'generate_cli']
+           'looks_like_verse', 'generate', 'read_prompt_file', 'generate_parser', 'generate_request', 'generate_cli']
 
 # %% ../nbs/03_generate.ipynb #c32e82b2
 POET_SYSTEM = "You are a poet. You write short poems in English verse, one line per line, with vivid images."
@@ -425,9 +425,8 @@ def _check_model_path(model:str|None):
 
 _OPTIONS = ("n", "max_new_tokens", "max_lines", "temperature", "top_k", "top_p")  # CLI options checked against `GenConfig.ranges`
 
-@cli_main("rp-generate")
-def generate_cli(argv:list[str]|None=None):
-    "Console script `rp-generate`: print poems continuing opening lines."
+def generate_parser() -> ArgumentParser:
+    "The options of `rp-generate` that plain sampling has (08 adds form, theme and method)."
     p = ArgumentParser(prog="rp-generate", description="Write poems from opening lines with the embedded model (or --model).")
     p.add_argument("prompts", nargs="*", help="opening line(s)")
     p.add_argument("--prompt-file", default=None, help="a text file with one opening line per line (added after the prompts given)")
@@ -443,13 +442,22 @@ def generate_cli(argv:list[str]|None=None):
     p.add_argument("--device", default="auto")
     p.add_argument("--json", action="store_true", help="print JSON records instead of text")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
-    a = p.parse_args(argv)
+    return p
+
+def generate_request(a:argparse.Namespace) -> tuple[list[str], GenConfig]:
+    "The prompts and `GenConfig` that parsed `rp-generate` options ask for, every option checked (nothing loads)."
     check_fields(a, {k: GenConfig.ranges[k] for k in _OPTIONS}, label=lambda f: "--" + f.replace("_", "-"))
     prompts = [t for t in a.prompts if t.strip()] + (read_prompt_file(a.prompt_file) if a.prompt_file else [])
     if not prompts: raise UsageError("no opening lines given", 'give one or more opening lines, e.g. rp-generate "The autumn wind", or --prompt-file FILE')
     _check_model_path(a.model)
-    cfg = GenConfig(n=a.n, seed=a.seed, max_new_tokens=a.max_new_tokens, max_lines=a.max_lines, temperature=a.temperature,
-                    top_k=a.top_k, top_p=a.top_p, prompt_mode=a.mode)
+    return prompts, GenConfig(n=a.n, seed=a.seed, max_new_tokens=a.max_new_tokens, max_lines=a.max_lines, temperature=a.temperature,
+                              top_k=a.top_k, top_p=a.top_p, prompt_mode=a.mode)
+
+@cli_main("rp-generate")
+def generate_cli(argv:list[str]|None=None):
+    "Plain `rp-generate` (the base model, no form or theme): print poems continuing opening lines. The console script is 08's `poems_cli`."
+    a = generate_parser().parse_args(argv)
+    prompts, cfg = generate_request(a)
     lm = load_lm(a.model, device=a.device)                                 # everything above is checked before this
     for k, s in enumerate(generate(lm, prompts, cfg)):
         print(json.dumps(asdict(s)) if a.json else _poem_block(s, k))

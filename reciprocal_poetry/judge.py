@@ -4,18 +4,20 @@
 
 # %% ../nbs/18_judge.ipynb #b9125e9a
 from __future__ import annotations
-import csv, hashlib, itertools, json, math, sqlite3, time
+import csv, hashlib, html, itertools, json, math, sqlite3, time
 from collections import Counter
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
 import seaborn as sns
+import ipywidgets as W
+from IPython.display import display
 from scipy import stats
 from fastcore.basics import patch
 from .core import ArgumentParser, UsageError, check_range, cli_main, get_logger, read_json, write_json
 from .experiment import read_samples
-from .analysis import holm, load_results, t_interval
+from .analysis import HOW_TO_JUDGE, holm, human_eval_status, load_results, shown_path, t_interval
 
 log = get_logger(__name__)
 
@@ -25,7 +27,8 @@ __all__ = ['log', 'DESIGN_FILE', 'STORE_FILE', 'DEFAULT_SCALES', 'SCALE_RANGE', 
            'JudgeStore', 'check_ratings', 'originals', 'judgement_table', 'wilson_interval', 'win_rates',
            'bradley_terry', 'bt_bootstrap', 'plot_strengths', 'rating_table', 'scale_means', 'krippendorff_alpha',
            'rater_agreement', 'self_consistency', 'proxy_agreement', 'true_win_rate', 'simulate_judgements',
-           'open_study', 'analyze_study', 'Quit', 'judge_session', 'judge_parser', 'judge_cli']
+           'open_study', 'analyze_study', 'Quit', 'judge_session', 'judge_parser', 'judge_cli', 'JudgePanel',
+           'people_beside_proxies', 'human_eval_section']
 
 # %% ../nbs/18_judge.ipynb #39b9f545
 DESIGN_FILE, STORE_FILE = "design.json", "judgements.sqlite"
@@ -523,3 +526,87 @@ def judge_cli(argv:list[str]|None=None) -> None:
     if a.analyze:
         out = store.path.parent/"analysis"; res = analyze_study(design, store, out, a.n_boot)
         say(res["bt"].to_string(index=False)); say(f"wrote {out}")
+
+# %% ../nbs/18_judge.ipynb #0da0832b
+class JudgePanel:
+    "Blind pairwise judging in JupyterLab: the prompt, poems A and B, optional 1..5 ratings per scale, a reason, A / B / tie."
+    def __init__(self, design:dict, store:JudgeStore, texts:dict, rater:str, scales:bool=True):
+        store.add_rater(rater)
+        self.design, self.store, self.texts, self.rater, self.n = design, store, texts, rater, 0
+        self.queue = rater_queue(design, rater, store.judged(rater))
+        self.head, self.prompt, self.message = W.HTML(), W.HTML(), W.HTML()
+        self.poems = {s: W.HTML() for s in "AB"}
+        opts = ["–", *map(str, range(SCALE_RANGE[0], SCALE_RANGE[1] + 1))]
+        self.ratings = {s: {k: W.Dropdown(options=opts, value="–", description=k, style={"description_width": "120px"}) for k in design["scales"]}
+                        for s in "AB"} if scales else {}
+        for s, ws in self.ratings.items():
+            for k, w in ws.items(): w.add_class(f"rp-rate-{s}-{k.replace(' ', '-')}")
+        self.reason = W.Text(placeholder="reason (optional)", layout=W.Layout(width="70%"))
+        self.buttons = {"A": W.Button(description="A is better"), "B": W.Button(description="B is better"), "tie": W.Button(description="Tie")}
+        for a, b in self.buttons.items(): b.on_click(lambda _, a=a: self.answer(a))
+        cols = [W.VBox([W.HTML(f"<b>{s}</b>"), self.poems[s], *self.ratings.get(s, {}).values()], layout=W.Layout(width="48%")) for s in "AB"]
+        self.widget = W.VBox([self.head, self.prompt, W.HBox(cols), self.reason, W.HBox(list(self.buttons.values())), self.message])
+        self.show()
+
+    def _ipython_display_(self): display(self.widget)
+
+# %% ../nbs/18_judge.ipynb #2cedb42a
+@patch
+def show(self:JudgePanel):
+    "Show the next pair of the rater's queue (or that they are done), with the ratings and reason cleared."
+    total, self.item = len(self.design["items"]), (self.queue[0] if self.queue else None)
+    for ws in self.ratings.values():
+        for w in ws.values(): w.value = "–"
+    self.reason.value = ""
+    for b in self.buttons.values(): b.disabled = self.item is None
+    if self.item is None:
+        self.head.value = f"<b>Done</b>: {html.escape(self.rater)} has judged all {total} pairs of study {self.design['study_id']}. Thank you."
+        self.prompt.value = ""; self.poems["A"].value = self.poems["B"].value = ""; return
+    self.head.value = f"study {self.design['study_id']} · {html.escape(self.rater)} · pair {total - len(self.queue) + 1} of {total}"
+    self.prompt.value = f"prompt: <i>{html.escape(self.item['prompt'])}</i>"
+    for s, k in (("A", "left"), ("B", "right")): self.poems[s].value = f"<pre>{html.escape(self.texts[self.item[k]])}</pre>"
+    self.shown_at = time.time()
+
+@patch
+def answer(self:JudgePanel, a:str): # "A" (the left poem), "B" or "tie"
+    "Commit the shown pair's judgement with its ratings and reason, then show the next pair."
+    if self.item is None: return
+    ratings = {s: {k: int(w.value) for k, w in ws.items() if w.value != "–"} for s, ws in self.ratings.items()}
+    try: self.store.record(self.rater, self.item["item_id"], a, {s: r for s, r in ratings.items() if r} or None, self.reason.value.strip() or None, self.shown_at)
+    except UsageError as e:
+        self.message.value = f"<span style='color:#b00'>{html.escape(e.problem)}</span>"
+        self.queue = rater_queue(self.design, self.rater, self.store.judged(self.rater)); self.show(); return
+    self.n += 1; self.queue = self.queue[1:]
+    self.message.value = f"saved ({self.n} this session)"
+    self.show()
+
+# %% ../nbs/18_judge.ipynb #73c62e39
+def people_beside_proxies(design:dict, jt:pd.DataFrame, bt:pd.DataFrame) -> pd.DataFrame:
+    "Per method: people's strength [95%], rank and share won, beside the proxies' means over the poems people were shown, and the judge reward's rank."
+    g = originals(jt); rows = []
+    for r in bt.itertuples():
+        won = pd.concat([g.score_a[g.method_a == r.method], 1 - g.score_a[g.method_b == r.method]])
+        shown = set(g.sample_a[g.method_a == r.method]) | set(g.sample_b[g.method_b == r.method])
+        px = {p: np.nanmean([_proxy_value(design["samples"][s]["metrics"], p) for s in shown]) if shown else math.nan for p in PROXIES}
+        rows.append({"method": r.method, "people: strength [95%]": f"{r.strength:+.2f} [{r.ci95_low:+.2f}, {r.ci95_high:+.2f}]", "people: rank": r.rank,
+                     "people: share won": round(float(won.mean()), 3), "comparisons": len(won), "poems shown": len(shown),
+                     "judge reward": round(px["reward_judge"], 3), "perplexity": round(px["perplexity"], 2), "theme hit": round(px["theme_hit"], 3)})
+    df = pd.DataFrame(rows)
+    return df.assign(**{"judge reward: rank": df["judge reward"].rank(ascending=False, method="min").astype("Int64")}) if len(df) else df
+
+# %% ../nbs/18_judge.ipynb #ec95c574
+def human_eval_section(exp_dir:str|Path, study_dir:str|Path|None=None, n_boot:int=1000) -> dict:
+    "The report's human-evaluation section: `markdown`, and once people have judged, its tables and the strengths figure."
+    s = human_eval_status(exp_dir, study_dir)
+    if not s["n_judgements"]: return {"judged": False, "markdown": HOW_TO_JUDGE.format(exp=shown_path(exp_dir))}
+    design = read_json(s["study"]/DESIGN_FILE)
+    try: check_sample_files(exp_dir, design)
+    except UsageError as e: return {"judged": False, "markdown": f"**The human-evaluation study in `{s['study']}` no longer matches the sweep**: {e.problem}. Fix: {e.fix}."}
+    store = JudgeStore(s["store"], design)
+    try: res, jt = analyze_study(design, store, n_boot=n_boot), judgement_table(design, store.frame())
+    finally: store.close()
+    n_items = len(originals(jt).item_id.unique())
+    md = (f"**{s['n_judgements']} judgements by {len(s['raters'])} rater(s)** ({', '.join(s['raters'])}) of study `{design['study_id']}`, "
+          f"{n_items} of its {sum(not i['repeat_of'] for i in design['items'])} original pairs judged at least once. The people's verdict "
+          "(blind pairwise preferences) is beside the proxies on the same poems: a proxy that agrees with people ranks the methods as they do.")
+    return {"judged": True, "markdown": md, "people": people_beside_proxies(design, jt, res["bt"]), **res, "figure": plot_strengths(res["bt"])}

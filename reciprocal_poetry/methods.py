@@ -4,14 +4,15 @@
 
 # %% ../nbs/08_methods.ipynb #6e693893
 from __future__ import annotations
-import hashlib, os
+import hashlib, json, os
 from dataclasses import dataclass, field, asdict, replace, fields
 from pathlib import Path
 import numpy as np
 from huggingface_hub import try_to_load_from_cache
-from .core import UsageError, cache_dir, check_range, get_logger, read_json, sha256_file
+from .core import UsageError, cache_dir, check_range, cli_main, get_logger, read_json, resolve_device, sha256_file
 from .models import DEFAULT_LM, LM, load_lm, tiny_lm
-from .generate import GenConfig, Sample, generate
+from .generate import GenConfig, Sample, _poem_block, generate, generate_parser, generate_request
+from .form import FORMS, EndWord, check_form, end_vocab, form_generate, get_form, known_forms
 from . import pplm as P
 from .sft import (ADAPTER_META, AdapterError, LoraSFTConfig, check_adapter, default_adapter_path, load_adapter,
                                    load_or_train_default_adapter, save_adapter, train_lora)
@@ -26,7 +27,7 @@ __all__ = ['log', 'METHODS', 'MAIN_METHODS', 'NEEDS', 'TINY', 'TINY_NAME', 'TINY
            'theme_attribute', 'rerank', 'Method', 'Base', 'PPLM', 'LogitBias', 'SFTOnly', 'DPONoRerank', 'BestOfNOnly',
            'RLHF', 'Hybrid', 'make_method', 'model_kind', 'model_name', 'check_model_spec', 'default_adapter_for',
            'check_adapter_spec', 'tiny_default_adapter', 'check_reward_spec', 'folder_sha256', 'check_resource_specs',
-           'adapter_source', 'load_resources']
+           'adapter_source', 'load_resources', 'poems_cli']
 
 # %% ../nbs/08_methods.ipynb #fce7f988
 @dataclass
@@ -39,6 +40,7 @@ class Resources:
     judge: object|None = None       # held-out judge reward model: scores only, never reranks
     embedder: object|None = None    # sentence embedder (`.embed(texts)`) for theme similarity
     theme: str|None = None          # theme name, word-list file or discriminator class for PPLM
+    form: object|None = None        # a form every method's poems keep (03b: a name, a scheme like 'ABBA 8', a `Form`), or None
     discriminator: object|None = None # a trained discriminator attribute source (see 04a_discriminator), optional
     specs: dict = field(default_factory=dict)   # what `load_resources` was asked for (model, adapters, reward models, as given)
     sources: dict = field(default_factory=dict) # what it loaded for each: path, sha256 of the weights, base model trained on / loaded onto
@@ -119,15 +121,27 @@ def _check_steering(m:Method):
 
 def _check_k(m:Method): check_range(f"method '{m.name}' k (candidates per poem)", m.k, 1, integer=True)
 
+def _sample(res:Resources, lm:LM, prompts:list[str], gen:GenConfig, hook=None) -> list[Sample]:
+    "Plain sampling from `lm`, under `res.form` when there is one (03b's constrained decoding)."
+    if res.form is None: return generate(lm, prompts, gen, logits_hook=hook)
+    return form_generate(lm, prompts, res.form, gen, logits_hook=hook)
+
 def _pplm_sampler(res:Resources, lm:LM, attribute:str, preset:str, overrides:dict):
+    "PPLM sampling from `lm` toward the theme; under `res.form`, PPLM's steered logits go to the form's chooser (03b) step by step."
     cfg = replace(P.PPLM_PRESETS[preset], **overrides)
-    return lambda prompts, gen: P.pplm_generate(lm, prompts, theme_attribute(res, lm, attribute), cfg, gen)
+    def sample(prompts, gen):
+        attr = theme_attribute(res, lm, attribute)
+        if res.form is None: return P.pplm_generate(lm, prompts, attr, cfg, gen)
+        attr.check(lm)
+        decode = lambda lm_, ids, mask, batch, g: P.pplm_sample_batch(lm_, ids, mask, attr, cfg, replace(g, max_new_tokens=batch.budget, max_lines=None), choose=batch)[0]
+        return form_generate(lm, prompts, res.form, gen, decode=decode, settings={"method": "pplm", "pplm": asdict(cfg), "attribute": attr.describe()})
+    return sample
 
 @dataclass
 class Base(Method):
     "The plain model."
     name = "base"
-    def generate(self, res, prompts, gen): return _tag(generate(res.lm, prompts, gen), self)
+    def generate(self, res, prompts, gen): return _tag(_sample(res, res.lm, prompts, gen), self)
 
 @dataclass
 class PPLM(Method):
@@ -148,19 +162,19 @@ class LogitBias(Method):
     def __post_init__(self): check_range("method 'logit_bias' strength", self.strength)
     def generate(self, res, prompts, gen):
         hook = P.logit_bias_hook(theme_attribute(res, res.lm, "bow"), self.strength)
-        return _tag(generate(res.lm, prompts, gen, logits_hook=hook), self)
+        return _tag(_sample(res, res.lm, prompts, gen, hook), self)
 
 @dataclass
 class SFTOnly(Method):
     "Ablation: the SFT adapter alone."
     name = "sft_only"
-    def generate(self, res, prompts, gen): return _tag(generate(res.need("sft", self.name), prompts, gen), self)
+    def generate(self, res, prompts, gen): return _tag(_sample(res, res.need("sft", self.name), prompts, gen), self)
 
 @dataclass
 class DPONoRerank(Method):
     "Ablation: the DPO policy without reranking."
     name = "dpo_norerank"
-    def generate(self, res, prompts, gen): return _tag(generate(res.need("dpo", self.name), prompts, gen), self)
+    def generate(self, res, prompts, gen): return _tag(_sample(res, res.need("dpo", self.name), prompts, gen), self)
 
 @dataclass
 class BestOfNOnly(Method):
@@ -169,7 +183,7 @@ class BestOfNOnly(Method):
     k: int = 4
     def __post_init__(self): _check_k(self)
     def generate(self, res, prompts, gen):
-        return _tag(rerank(res, prompts, gen, self.k, lambda p, g: generate(res.lm, p, g), self.name), self)
+        return _tag(rerank(res, prompts, gen, self.k, lambda p, g: _sample(res, res.lm, p, g), self.name), self)
 
 @dataclass
 class RLHF(Method):
@@ -179,7 +193,7 @@ class RLHF(Method):
     def __post_init__(self): _check_k(self)
     def generate(self, res, prompts, gen):
         pol = res.need("policy", self.name)
-        return _tag(rerank(res, prompts, gen, self.k, lambda p, g: generate(pol, p, g), self.name), self)
+        return _tag(rerank(res, prompts, gen, self.k, lambda p, g: _sample(res, pol, p, g), self.name), self)
 
 @dataclass
 class Hybrid(Method):
@@ -387,6 +401,7 @@ def load_resources(model:str="smollm2",        # "smollm2" (embedded), "tiny", a
                    ranker:str|None="bootstrap",# reward model folder, "bootstrap" (cached ranker), or None
                    judge:str|None="bootstrap", # reward model folder, "bootstrap" (cached judge, disjoint poems), or None
                    theme:str|None=None,        # theme for PPLM and theme adherence
+                   form=None,                  # a form every method's poems keep (03b), or None
                    need:set|None=None,         # resources to load (default: all); see `NEEDS`
                    device:str="auto",
                    options:dict|None=None,     # resource -> option name in error messages (see `OPTIONS`)
@@ -395,16 +410,61 @@ def load_resources(model:str="smollm2",        # "smollm2" (embedded), "tiny", a
     need = set(need) if need is not None else {"policy", "sft", "dpo", "ranker", "judge", "embedder"}
     o = {**OPTIONS, **(options or {})}
     check_resource_specs(model, sft_adapter, dpo_adapter, ranker, judge, need, o)    # before any model loads
+    if form is not None: get_form(form)                                               # an unknown form or a malformed scheme, too
     kind = model_kind(model)
-    lm = tiny_lm() if kind == "tiny" else load_lm(None if kind == "smollm2" else model, device=device)
-    res = Resources(lm, theme=theme, specs=dict(model=model, sft_adapter=sft_adapter, dpo_adapter=dpo_adapter, ranker=ranker, judge=judge, theme=theme))
+    lm = tiny_lm(device=str(resolve_device(device))) if kind == "tiny" else load_lm(None if kind == "smollm2" else model, device=device)
+    res = Resources(lm, theme=theme, form=None if form is None else check_form(form, end_vocab(lm.tokenizer)),
+                    specs=dict(model=model, sft_adapter=sft_adapter, dpo_adapter=dpo_adapter, ranker=ranker, judge=judge, theme=theme, form=form))
     res.sources["model"] = {"spec": model, "kind": kind, "name": lm.name, "fingerprint": lm.fingerprint, "source": lm.meta.get("source")}
     if need & {"policy", "sft"}: res.sft = _load_adapter(lm, sft_adapter, model, o["sft"], dpo=False)
     if need & {"policy", "dpo"}: res.dpo = _load_adapter(lm, dpo_adapter, model, o["dpo"], dpo=True)
     res.sources |= {"sft": adapter_source(sft_adapter, res.sft), "dpo": adapter_source(dpo_adapter, res.dpo)}
-    if need & {"ranker", "judge", "embedder"}: res.embedder = TinyEmbedder(dim=64) if kind == "tiny" else Embedder()
+    if need & {"ranker", "judge", "embedder"}: res.embedder = TinyEmbedder(dim=64) if kind == "tiny" else Embedder(device=device)
     for role, spec in [("ranker", ranker), ("judge", judge)]:
         if role in need:
             r, res.sources[role] = _load_reward(spec, role, lm, res.embedder, model, o[role]); setattr(res, role, r)
     res.sources["embedder"] = getattr(res.embedder, "identity", None)
     return res
+
+# %% ../nbs/08_methods.ipynb #6ca16cfd
+def _form_request(form:str|None, end_words:str|None):
+    "The `Form` that --form and --end-words ask for (None: free verse), checked without the model."
+    if form is None:
+        if end_words: raise UsageError("--end-words needs a form to put them in", "add --form, e.g. --form 'XXXX 8' for four unrhymed lines")
+        return None
+    try: f = get_form(form)
+    except UsageError as e: raise UsageError(f"--form {form}: {e.problem}", e.fix) from None
+    if not end_words: return f
+    ws = [w.strip() for w in end_words.split(",")]
+    if len(ws) != len(f.lines): raise UsageError(f"--end-words: {len(ws)} end words for the {len(f.lines)}-line form {f.name}",
+                                                 f"give {len(f.lines)}, comma-separated, - for a free end")
+    lines = tuple(l if w in ("", "-") else replace(l, end=EndWord(w)) for l, w in zip(f.lines, ws))
+    return replace(f, lines=lines, name=f"{f.name} (end words {end_words})")
+
+@cli_main("rp-generate")
+def poems_cli(argv:list[str]|None=None):
+    "Console script `rp-generate`: poems continuing opening lines, in a form (--form), toward a theme (--theme), by any method (--method)."
+    p = generate_parser()
+    p.add_argument("--form", default=None, help=f"a form ({', '.join(known_forms())}) or a scheme like 'ABBA 8/8/8/8' or 'ABAB 10 iambic'")
+    p.add_argument("--end-words", default=None, help="with --form: the lines' end words, comma-separated, - for a free end (write --end-words=-,moon when the first is free)")
+    p.add_argument("--theme", default=None, help="steer toward a theme with PPLM (a theme name or a word-list file)")
+    p.add_argument("--method", default=None, choices=list(METHODS), help="default: pplm with --theme, else base")
+    p.add_argument("--list-forms", action="store_true", help="list the named forms and exit")
+    a = p.parse_args(argv)
+    if a.list_forms:
+        for n in known_forms(): print(f"{n:12s} {FORMS[n].scheme}  ({len(FORMS[n].lines)} lines)")
+        return
+    prompts, gen = generate_request(a)
+    form, method = _form_request(a.form, a.end_words), a.method or ("pplm" if a.theme else "base")
+    need = NEEDS[method]
+    if "theme" in need and a.theme is None: raise UsageError(f"--method {method} steers toward a theme, and --theme is not given", "add --theme, e.g. --theme ocean")
+    if a.theme is not None:
+        try: P.load_bow(a.theme)
+        except (ValueError, OSError) as e: raise UsageError(f"--theme {a.theme}: {str(e).split(';')[0]}", f"name a known theme ({', '.join(P.known_bows()[:8])}, ...) or a word-list file") from None
+    model = a.model or "smollm2"
+    res = load_resources(model, ranker="bootstrap" if "ranker" in need else None, judge=None, theme=a.theme,
+                         need=need & {"policy", "sft", "dpo", "ranker"}, device=a.device,
+                         options={"model": "--model", "sft": "--method's default adapter", "ranker": "--method's ranker"})
+    if form is not None: res.form = check_form(form, end_vocab(res.lm.tokenizer))      # needs the vocabulary; before the first poem
+    for k, s in enumerate(make_method(method).generate(res, prompts, gen)):
+        print(json.dumps(asdict(s)) if a.json else _poem_block(s, k))

@@ -14,16 +14,17 @@ import torch
 from .core import get_logger
 from .models import LM
 from .generate import POET_SYSTEM, format_prompt
+from .form import get_form, line_report
 from .prosody import (FUNCTION_WORDS, cmu_rhyming_part, end_word, line_stresses, line_syllables, poem_lines,
                                         poem_stanzas, pronunciations, rhymes, spelling_rhyme_key, spelling_syllables, syllables, words)
 
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'METRICS', 'INF', 'METRIC_RANGE', 'SAMPLE_METRICS', 'PerplexityResult', 'perplexity', 'ngrams', 'distinct_n',
-           'bleu', 'self_bleu_scores', 'self_bleu', 'score_texts', 'reward_scores', 'reward_metrics', 'inflections',
-           'resolve_theme', 'theme_counts', 'theme_similarity', 'theme_metrics', 'rhyme_rates', 'iambic_agreement',
-           'form_metrics', 'poem_metrics']
+__all__ = ['log', 'METRICS', 'INF', 'METRIC_RANGE', 'SAMPLE_METRICS', 'FORM_KINDS', 'PerplexityResult', 'perplexity', 'ngrams',
+           'distinct_n', 'bleu', 'self_bleu_scores', 'self_bleu', 'score_texts', 'reward_scores', 'reward_metrics',
+           'inflections', 'resolve_theme', 'theme_counts', 'theme_similarity', 'theme_metrics', 'rhyme_rates',
+           'iambic_agreement', 'form_metrics', 'form_adherence', 'poem_metrics']
 
 # %% ../nbs/09_metrics.ipynb #8ad995d8
 METRICS = {  # summary key -> (better, meaning); one definition per name, used by runs, tables, report and README
@@ -44,6 +45,10 @@ METRICS = {  # summary key -> (better, meaning); one definition per name, used b
     "syllables_per_line": ("neither", "mean syllables per line"),
     "syllables_per_line_std": ("lower", "std of syllables across a poem's lines (regularity)"),
     "iambic_agreement": ("higher", "fraction of stress-bearing syllables that fit an alternating pattern (phase chosen per poem)"),
+    "form_adherence": ("higher", "fraction of poems with exactly the form's lines, every line meeting every constraint (runs with a form; else nan)"),
+    "form_rhyme": ("higher", "fraction of the lines the form asks to rhyme whose end word rhymes as asked (pooled over poems)"),
+    "form_syllables": ("higher", "fraction of the lines with a syllable count in the form's range (pooled over poems)"),
+    "form_metre": ("higher", "fraction of the lines with a metre whose stresses fit it within the tolerance (pooled over poems)"),
 }
 
 # %% ../nbs/09_metrics.ipynb #32e557a7
@@ -54,6 +59,7 @@ METRIC_RANGE = {  # summary key -> (lowest, highest) value it can take; interval
     "theme_hit_rate": (0.0, 1.0), "theme_words_per_sample": (0.0, INF), "theme_similarity": (-1.0, 1.0),
     "rhyme_rate_adjacent": (0.0, 1.0), "rhyme_rate_alternate": (0.0, 1.0), "syllables_per_line": (0.0, INF),
     "syllables_per_line_std": (0.0, INF), "iambic_agreement": (0.0, 1.0),
+    "form_adherence": (0.0, 1.0), "form_rhyme": (0.0, 1.0), "form_syllables": (0.0, 1.0), "form_metre": (0.0, 1.0),
 }
 SAMPLE_METRICS = {  # per-poem column of `poem_metrics`' rows -> meaning (the run metric it pools into, if any)
     "words": "words in the poem (pools into mean_words)", "lines": "non-empty lines (mean_lines)",
@@ -64,6 +70,10 @@ SAMPLE_METRICS = {  # per-poem column of `poem_metrics`' rows -> meaning (the ru
     "theme_similarity": "cosine to the theme embedding", "rhyme_rate_adjacent": "this poem's AABB rhyme rate",
     "rhyme_rate_alternate": "this poem's ABAB rhyme rate", "syllables_per_line": "mean syllables per line",
     "syllables_per_line_std": "std of syllables across the poem's lines", "iambic_agreement": "this poem's iambic agreement",
+    "form_met": "1 when the poem meets its run's form, else 0 (form_adherence); nan without a form",
+    "form_rhyme": "share of this poem's rhyme-constrained lines that rhyme as asked", "form_syllables": "share of its lines in the syllable range",
+    "form_metre": "share of its metre-constrained lines that fit the metre",
+    "form_lines": "per line of the form: which of its constraints the poem's line meets (`form.line_report`)",
 }
 
 # %% ../nbs/09_metrics.ipynb #9bfcf222
@@ -333,6 +343,23 @@ def form_metrics(text:str) -> dict[str, float]:
             "syllables_per_line_std": float(np.std(syl)) if len(syl) > 1 else float("nan"),
             "iambic_agreement": iambic_agreement(text)}
 
+# %% ../nbs/09_metrics.ipynb #66b24fba
+FORM_KINDS = {"rhyme": "form_rhyme", "syllables": "form_syllables", "metre": "form_metre"}   # line_report key -> metric
+
+def form_adherence(texts:list[str], form) -> tuple[dict[str, float], pd.DataFrame]:
+    "Summary (`form_adherence` and the pooled per-kind line shares) and per-poem rows (`form_met`, shares, `form_lines`) for `form`."
+    f = get_form(form)
+    reports = [line_report(t, f) for t in texts]
+    n_lines = [len(poem_lines(t)) for t in texts]
+    met = [float(n == len(f.lines) and all(all(r.values()) for r in rep)) for n, rep in zip(n_lines, reports)]
+    rows, summary = pd.DataFrame({"form_met": met, "form_lines": reports}), {"form_adherence": float(np.mean(met)) if met else float("nan")}
+    for key, name in FORM_KINDS.items():
+        per = [[r[key] for r in rep if key in r] for rep in reports]                    # this kind's lines, per poem
+        rows[name] = [float(np.mean(p)) if p else float("nan") for p in per]
+        pooled = [x for p in per for x in p]
+        summary[name] = float(np.mean(pooled)) if pooled else float("nan")
+    return summary, rows
+
 # %% ../nbs/09_metrics.ipynb #8409fade
 def _texts_prompts(samples, prompts):
     "Texts, prompts and id columns from `Sample`-like objects or strings."
@@ -356,6 +383,7 @@ def poem_metrics(samples:list,                  # `Sample`s (text, prompt) or po
                  theme=None,                    # theme words, a `pplm.THEMES` name, or a word predicate
                  embedder=None,                 # `.embed(texts)` for theme similarity
                  theme_text:str|None=None,      # text embedded as the theme (default: the theme words)
+                 form=None,                     # the form the poems were asked to keep (03b: a name, scheme or `Form`), or None
                  ppl_mode:str="plain",          # prompt format for perplexity, see `perplexity`
                  batch_size:int=16,             # perplexity batch size
                 ) -> tuple[dict[str, float], pd.DataFrame]:
@@ -383,6 +411,11 @@ def poem_metrics(samples:list,                  # `Sample`s (text, prompt) or po
         if theme_text is None and ws is None: raise ValueError("theme similarity needs theme_text or a word-list theme")
         sim = theme_similarity(texts, embedder, theme_text or " ".join(ws))
     rows["theme_similarity"] = sim; summary["theme_similarity"] = _nanmean(sim)
-    form = pd.DataFrame([form_metrics(t) for t in texts])
-    for k in form: rows[k] = form[k].to_numpy(); summary[k] = _nanmean(form[k])
+    fm = pd.DataFrame([form_metrics(t) for t in texts])
+    for k in fm: rows[k] = fm[k].to_numpy(); summary[k] = _nanmean(fm[k])
+    fsum, frows = form_adherence(texts, form) if form is not None else ({k: float("nan") for k in ["form_adherence", *FORM_KINDS.values()]}, None)
+    rows["form_met"] = frows["form_met"].to_numpy() if frows is not None else np.nan
+    for k in FORM_KINDS.values(): rows[k] = frows[k].to_numpy() if frows is not None else np.nan
+    rows["form_lines"] = frows["form_lines"].tolist() if frows is not None else None
+    summary |= fsum
     return {k: summary[k] for k in ["n_samples", "n_empty", "n_tokens", *METRICS]}, rows

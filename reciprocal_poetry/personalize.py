@@ -10,7 +10,8 @@ from .core import ArgumentParser, check_range, cli_main, sha256_file
 from .preference import DPOConfig, train_dpo
 from .sft import LoraSFTConfig, save_adapter, train_on_preferred
 from .store import Store, StoreError, person_dir
-from .cowrite import CowriteConfig, CowriteError, Cowriter
+from .instructions import CowriteError
+from .cowrite import CowriteConfig, Cowriter
 from .cowrite_apps import load_cowriter, open_store
 
 # %% auto #0

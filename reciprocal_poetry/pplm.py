@@ -19,9 +19,10 @@ from .generate import (GenConfig, Sample, cache_over, clean_poem, encode_prompts
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'PPLM_PRESETS', 'THEMES', 'SMALL', 'PPLMConfig', 'pplm_bow_dir', 'known_bows', 'load_bow', 'entry_token_ids',
-           'inverse_frequency_weights', 'Attribute', 'BowAttribute', 'prefill', 'decode_state', 'window_weights',
-           'perturb_past', 'fuse_logits', 'pplm_sample_batch', 'pplm_generate', 'logit_bias_hook']
+__all__ = ['log', 'TARGET_PROB', 'KL_BOUND', 'PPLM_PRESETS', 'THEMES', 'SMALL', 'PPLMConfig', 'pplm_bow_dir', 'known_bows',
+           'load_bow', 'entry_token_ids', 'inverse_frequency_weights', 'Attribute', 'BowAttribute', 'decode_step',
+           'prefill', 'decode_state', 'window_weights', 'perturb_past', 'fuse_logits', 'pplm_sample_batch',
+           'pplm_generate', 'kl_div_rows', 'cap_fusion', 'adaptive_step', 'logit_bias_hook']
 
 # %% ../nbs/04_pplm.ipynb #e5aa7c0b
 @dataclass
@@ -40,21 +41,31 @@ class PPLMConfig:
     top_k: int|None = 10        # sampling top-k of the fused distribution (None: take GenConfig's)
     temperature: float|None = 1.0 # sampling temperature (None: take GenConfig's)
     carry_history: bool = True  # next history computed from the perturbed one (paper, reference); False: perturb the clean history afresh each step
+    target_prob: float = 0.0    # adaptive step (bags of words; 0 = off): raise a row's step while its bag's recent mean next-token probability is below this
+    target_window: int = 8      # adaptive step: the mean is a running average over about this many tokens
+    kl_bound: float = 0.0       # cap on each token's KL(p_fused || p_unpert) in nats, per row, by shrinking that row's gm_scale (0 = no cap)
+    step_growth: float = 1.5    # adaptive step: factor by which a row's step multiplier rises (or falls, over the KL bound) per token
+    max_step_scale: float = 8.0 # adaptive step: largest multiplier of step_size
 
     def __post_init__(self):
         for f, lo, hi, whole, note in [("step_size", 0, None, False, "0 = no steering"), ("num_iterations", 0, None, True, "0 = no steering"),
                                        ("window_length", 0, None, True, "0 = the whole history"), ("gamma", 0, None, False, ""),
                                        ("gm_scale", 0, 1, False, "0 = unperturbed model, 1 = perturbed only"), ("kl_scale", 0, None, False, ""),
-                                       ("grad_length", 0, None, True, ""), ("horizon_length", 0, None, True, "")]:
+                                       ("grad_length", 0, None, True, ""), ("horizon_length", 0, None, True, ""),
+                                       ("target_prob", 0, 1, False, "0 = fixed step"), ("kl_bound", 0, None, False, "0 = no cap"),
+                                       ("step_growth", 1, None, False, ""), ("target_window", 1, None, True, ""), ("max_step_scale", 1, None, False, "")]:
             check_range(f"PPLMConfig.{f}", getattr(self, f), lo, hi, integer=whole, note=note)
         if self.top_k is not None: check_range("PPLMConfig.top_k", self.top_k, 0, None, integer=True, note="0 = off")
         if self.temperature is not None: check_range("PPLMConfig.temperature", self.temperature, 0, None, lo_open=True)
         if self.window_from not in ("start", "end"): raise UsageError(f"PPLMConfig.window_from = {self.window_from!r}", "use 'start' or 'end'")
 
+TARGET_PROB, KL_BOUND = 0.02, 0.15  # the "adaptive" preset's target and cap, measured in bench/pplm.py
+
 PPLM_PRESETS = {
     "reference": PPLMConfig(),
     "bow": PPLMConfig(step_size=0.03, num_iterations=3, window_length=5, gamma=1.5, gm_scale=0.95, kl_scale=0.01),
     "discrim": PPLMConfig(step_size=0.03, num_iterations=10, gamma=1.0, gm_scale=0.95, kl_scale=0.01),
+    "adaptive": PPLMConfig(target_prob=TARGET_PROB, kl_bound=KL_BOUND),
 }
 
 # %% ../nbs/04_pplm.ipynb #aaf043ee
@@ -227,7 +238,7 @@ def _as_cache(keys:list[torch.Tensor], values:list[torch.Tensor]) -> DynamicCach
     "A fresh cache over per-layer keys/values, without copying (the forward appends by concatenation); None when empty."
     return cache_over(keys, values) if keys else None
 
-def _step(lm:LM, x:torch.Tensor|None, keys, values, mask, pos, hidden:bool=False, embeds=None, layer:int=-1):
+def decode_step(lm:LM, x:torch.Tensor|None, keys, values, mask, pos, hidden:bool=False, embeds=None, layer:int=-1):
     "One decoding step from token `x` (B,) or `embeds` (B, 1, d): logits (B, V), hidden state `layer` (B, d) or None, new keys, values."
     inp = dict(inputs_embeds=embeds) if embeds is not None else dict(input_ids=x[:, None])
     out = lm.model(**inp, attention_mask=mask, position_ids=pos, cache=_as_cache(keys, values), use_cache=True,
@@ -277,6 +288,7 @@ def perturb_past(lm:LM,
                  grad_norms:torch.Tensor|None=None, # (L, B) running gradient norms (bags of words)
                  active:torch.Tensor|None=None, # (B,) bool: rows still generating (others are not perturbed)
                  first:tuple|None=None,         # (logits, hidden, K leaf, V leaf) of an iteration-0 forward on stacked leaves
+                 step_scale:torch.Tensor|None=None, # (B,) per-row multiplier of cfg.step_size (adaptive step; None = 1)
                 ) -> tuple[list, list, torch.Tensor, list]:
     "Perturbed (keys, values) after `cfg.num_iterations` normalised gradient steps; grad norms; per-row loss per iteration."
     B, L, T = x.shape[0], len(keys), keys[0].shape[-2]
@@ -295,7 +307,7 @@ def perturb_past(lm:LM,
             else:
                 lK = (K if dK is None else K + dK).detach().requires_grad_()   # leaves: grad wrt them = grad wrt the perturbation
                 lV = (V if dV is None else V + dV).detach().requires_grad_()
-                logits, hid, _, _ = _step(lm, x, list(lK.unbind(0)), list(lV.unbind(0)), mask, pos, hidden=attribute.needs_hidden, layer=attribute.hidden_layer)
+                logits, hid, _, _ = decode_step(lm, x, list(lK.unbind(0)), list(lV.unbind(0)), mask, pos, hidden=attribute.needs_hidden, layer=attribute.hidden_layer)
             per_row = attribute.loss(logits, {**(state or {}), "hidden": None if hid is None else hid.detach()})
             if cfg.kl_scale > 0:
                 logp = logits.float().log_softmax(-1)
@@ -306,7 +318,9 @@ def perturb_past(lm:LM,
         gV = torch.zeros_like(V) if gV is None else (gV if w is None else gV * w)
         norms = (gK.pow(2).sum((2, 3, 4)) + gV.pow(2).sum((2, 3, 4))).sqrt()      # (L, B): per layer, per row
         grad_norms = torch.maximum(grad_norms, norms) if attribute.running_grad_norm and grad_norms is not None else norms + SMALL
-        scale = (cfg.step_size / grad_norms.pow(cfg.gamma)).view(L, B, 1, 1, 1)
+        scale = cfg.step_size / grad_norms.pow(cfg.gamma)                      # (L, B)
+        if step_scale is not None: scale = scale * step_scale.view(1, B)
+        scale = scale.view(L, B, 1, 1, 1)
         dK = -scale * gK if dK is None else dK - scale * gK
         dV = -scale * gV if dV is None else dV - scale * gV
     if dK is None: return keys, values, grad_norms, losses
@@ -326,9 +340,18 @@ def fuse_logits(pert:torch.Tensor, unpert:torch.Tensor, gm_scale:float) -> torch
 def pplm_sample_batch(lm:LM, input_ids:torch.Tensor, attention_mask:torch.Tensor, attribute:Attribute,
                       cfg:PPLMConfig, gen_cfg:GenConfig,
                       gens:list[torch.Generator]|None=None, # per-row generators (None: greedy)
+                      trace:dict|None=None,  # if given, filled with (B, N) per-token diagnostics (see `adaptive_step`)
+                      choose:Callable|None=None,            # picks the tokens instead: f(fused (B, V), seen (B, V)) -> (B,), with .finished() -> (B,) bool (a form, 03b)
                      ) -> tuple[torch.Tensor, list[str]]:
     "PPLM-steered tokens (B, N) after left-padded prompts, and stop reasons."
     model, B, dev = lm.model, input_ids.shape[0], input_ids.device
+    adaptive, capped = cfg.target_prob > 0, cfg.kl_bound > 0
+    if adaptive and not hasattr(attribute, "bag_logprob"):
+        raise UsageError(f"PPLMConfig.target_prob = {cfg.target_prob} aims at a bag-of-words probability, which {type(attribute).__name__} does not have",
+                         "set target_prob=0 (a fixed step) for this attribute, or steer with a BowAttribute")
+    scale = torch.ones(B, device=dev)                                          # (B,) per-row step multiplier
+    recent = torch.full((B,), cfg.target_prob, device=dev)                     # (B,) running mean of the bag's probability
+    rec = {k: [] for k in ("step_scale", "kl", "kl_uncapped", "gm", "bag_logprob", "bag_logprob_unpert")} if trace is not None else None
     sampler = _sampler(cfg, gen_cfg)
     V = max(len(lm.tokenizer), model.config.vocab_size)
     seen = torch.zeros(B, V, dtype=torch.bool, device=dev)
@@ -345,30 +368,45 @@ def pplm_sample_batch(lm:LM, input_ids:torch.Tensor, attention_mask:torch.Tensor
         first = None
         if steer and not cfg.carry_history:                                   # unperturbed forward = iteration 0
             lK, lV = torch.stack(ck).requires_grad_(), torch.stack(cv).requires_grad_()   # (L, B, H, T, D) leaves
-            with torch.enable_grad(): u_logits, u_hid, nk, nv = _step(lm, x, list(lK.unbind(0)), list(lV.unbind(0)), mask, pos, hidden=hid, layer=attribute.hidden_layer)
+            with torch.enable_grad(): u_logits, u_hid, nk, nv = decode_step(lm, x, list(lK.unbind(0)), list(lV.unbind(0)), mask, pos, hidden=hid, layer=attribute.hidden_layer)
             first = (u_logits, u_hid, lK, lV)
             unpert, nk, nv = u_logits.detach(), [k.detach() for k in nk], [v.detach() for v in nv]
             u_hid = None if u_hid is None else u_hid.detach()
-        else: unpert, u_hid, nk, nv = _step(lm, x, ck, cv, mask, pos, hidden=hid, layer=attribute.hidden_layer)
+        else: unpert, u_hid, nk, nv = decode_step(lm, x, ck, cv, mask, pos, hidden=hid, layer=attribute.hidden_layer)
         if steer:
             state = decode_state(lm, nk, nv, mask, pos, acc, count, cfg) if hid else None
             base_k, base_v = (pk, pv) if cfg.carry_history and pk is not None else (ck, cv)
-            qk, qv, grad_norms, _ = perturb_past(lm, x, base_k, base_v, mask, attribute, cfg, unpert, state, grad_norms, ~st.done, first)
-            pert, _, k2, v2 = _step(lm, x, qk, qv, mask, pos)
+            qk, qv, grad_norms, _ = perturb_past(lm, x, base_k, base_v, mask, attribute, cfg, unpert, state, grad_norms, ~st.done, first,
+                                                 scale if adaptive else None)
+            pert, _, k2, v2 = decode_step(lm, x, qk, qv, mask, pos)
             if cfg.carry_history: pk, pv = k2, v2
-        elif cfg.carry_history and pk is not None: pert, _, pk, pv = _step(lm, x, pk, pv, mask, pos)
+        elif cfg.carry_history and pk is not None: pert, _, pk, pv = decode_step(lm, x, pk, pv, mask, pos)
         else: pert = unpert
         ck, cv = nk, nv
         if hid: acc = acc + u_hid.float() * (~st.done).float()[:, None]; count = count + (~st.done).float()
-        fused = fuse_logits(pert, unpert, cfg.gm_scale)                         # (B, V)
-        nxt = next_tokens(fused, sampler, seen[:, :fused.shape[-1]], gens if sampler.do_sample else None)
+        if capped or adaptive or rec is not None:
+            fused, kl_raw, gm = cap_fusion(pert, unpert, cfg.gm_scale, cfg.kl_bound)   # (B, V), (B,), (B,)
+            bag = attribute.bag_logprob(fused).min(-1).values if hasattr(attribute, "bag_logprob") else None  # (B,) the least likely bag
+            if rec is not None:
+                q = unpert.float().log_softmax(-1)
+                for k, v in [("step_scale", scale), ("kl", kl_div_rows(fused, q)), ("kl_uncapped", kl_raw), ("gm", gm), ("bag_logprob", bag),
+                             ("bag_logprob_unpert", attribute.bag_logprob(unpert).min(-1).values if bag is not None else None)]:
+                    if v is not None: rec[k].append(v.clone())
+            if adaptive and steer:
+                recent = torch.where(st.done, recent, recent + (bag.exp() - recent) / cfg.target_window)
+                scale = adaptive_step(scale, recent, kl_raw, cfg, ~st.done)
+        else: fused = fuse_logits(pert, unpert, cfg.gm_scale)                   # (B, V): the reference algorithm, exactly
+        if choose is not None: nxt = choose(fused, seen[:, :fused.shape[-1]])
+        else: nxt = next_tokens(fused, sampler, seen[:, :fused.shape[-1]], gens if sampler.do_sample else None)
         nxt = torch.where(st.done, lm.tokenizer.pad_token_id, nxt)
         toks.append(nxt)
         seen.scatter_(1, nxt[:, None], True)
         live = st.update(nxt)                                                  # (B,) rows whose token counts
+        if choose is not None: st.done = st.done | choose.finished().to(dev)
         if st.done.all(): break
         mask = torch.cat([mask, live.long()[:, None]], dim=1)
         x = nxt
+    if rec is not None: trace.update({k: torch.stack(v, 1) for k, v in rec.items() if v})   # (B, N) each
     return torch.stack(toks, dim=1), st.reason                                    # (B, N)
 
 # %% ../nbs/04_pplm.ipynb #f8ca5cbc
@@ -409,6 +447,45 @@ def pplm_generate(lm:LM, prompts:list[str]|str, attribute:Attribute,
             text = clean_poem(raw, prompts[i], gen_cfg.max_lines, truncated=why == "max_tokens")
             samples.append(Sample(prompts[i], text, raw, n_tok, why, i, j, gen_cfg.seed, settings))
     return samples
+
+# %% ../nbs/04_pplm.ipynb #a7d5c0e1
+def kl_div_rows(logits:torch.Tensor, ref_logp:torch.Tensor) -> torch.Tensor:
+    "(B,) KL(softmax(logits) || exp(ref_logp)) per row, in nats."
+    lp = logits.float().log_softmax(-1)
+    return (lp.exp() * (lp - ref_logp)).sum(-1)
+
+def cap_fusion(pert:torch.Tensor, unpert:torch.Tensor, gm_scale:float,
+               kl_bound:float=0.0, # nats; 0 = no cap
+               iters:int=14,       # bisection steps (precision gm_scale / 2**iters)
+              ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "Fused logits whose KL to p_unpert is at most `kl_bound` per row (shrinking that row's gm), the uncapped KL, and the gm used."
+    q = unpert.float().log_softmax(-1)                                         # (B, V)
+    full = fuse_logits(pert, unpert, gm_scale)
+    kl = kl_div_rows(full, q)                                                  # (B,)
+    g = torch.full_like(kl, gm_scale)
+    over = kl > kl_bound if kl_bound > 0 else torch.zeros_like(kl, dtype=torch.bool)
+    if not over.any(): return full, kl, g
+    d = pert.float() - unpert.float()                                          # fused = unpert + g * d: KL rises with g
+    lo, hi = torch.zeros_like(kl), g.clone()
+    for _ in range(iters):
+        mid = (lo + hi) / 2
+        ok = kl_div_rows(unpert.float() + mid[:, None] * d, q) <= kl_bound
+        lo, hi = torch.where(ok, mid, lo), torch.where(ok, hi, mid)
+    g = torch.where(over, lo, g)
+    return torch.where(over[:, None], unpert.float() + g[:, None] * d, full), kl, g
+
+def adaptive_step(scale:torch.Tensor,    # (B,) current step multipliers
+                  bag_p:torch.Tensor,    # (B,) running mean probability of the (least likely) bag under the fused distribution
+                  kl:torch.Tensor,       # (B,) KL(p_fused || p_unpert) before the cap
+                  cfg:PPLMConfig,
+                  active:torch.Tensor,   # (B,) bool: rows still generating
+                 ) -> torch.Tensor:
+    "Next tokens' multipliers: x step_growth while the bag is below target and KL under the bound, else / step_growth; in [1, max]."
+    up = bag_p < cfg.target_prob
+    if cfg.kl_bound > 0: up = up & (kl <= cfg.kl_bound)
+    new = torch.where(up, scale * cfg.step_growth, scale / cfg.step_growth).clamp(1.0, cfg.max_step_scale)
+    return torch.where(active, new, scale)
+
 
 # %% ../nbs/04_pplm.ipynb #d97f1338
 def logit_bias_hook(attribute:Attribute, # a bag of words (the step needs only the next-token logits)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_preference.ipynb #e0c8b05e
 from __future__ import annotations
-import copy, hashlib, json, math, statistics, time, warnings
+import contextlib, copy, hashlib, json, math, statistics, time, warnings
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
@@ -12,12 +12,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm import tqdm
-from .core import Presets, UsageError, cache_dir, check_fields, get_logger, set_seed
+from .core import Presets, UsageError, cache_dir, check_fields, check_range, get_logger, set_seed
 from .data import extract_prompts, load_corpus, split_poems
 from .models import LM, load_lm, model_fingerprint
 from .generate import GenConfig, format_prompt, generate
-from .sft import (AdapterError, LoraSFTConfig, autocast_for, check_adapter, decoder_and_head, has_lora, load_adapter,
-                                   load_or_train_default_adapter, lora_parameters, save_adapter, trainable_lora_model, warmup_linear)
+from .sft import (AdapterError, LoraSFTConfig, LossOf, autocast_for, check_adapter, check_world_size, data_parallel_share,
+                                   decoder_and_head, has_lora, load_adapter, load_or_train_default_adapter, load_train_state, lora_parameters,
+                                   save_adapter, save_train_state, trainable_lora_model, training_accelerator, warmup_linear)
 from .reward import BOOTSTRAP_REWARDS, Embedder, Pair, hash_fraction, train_bootstrap_reward
 
 log = get_logger(__name__)
@@ -223,17 +224,30 @@ def pairs_sha256(triples:list[tuple[str, str, str]]) -> str:
     return hashlib.sha256(json.dumps(list(map(list, triples)), ensure_ascii=False).encode()).hexdigest()
 
 # %% ../nbs/07_preference.ipynb #63dd8807
-def _dpo_step(model, micro:list[list[dict]], ref:list[torch.Tensor], cfg:DPOConfig, pad_id:int) -> dict:
-    "Backward the mean DPO loss of one optimizer step's micro-batches; returns the step's statistics."
-    dev, n = next(model.parameters()).device, sum(len(m) for m in micro)
-    rows = []
-    for enc, r in zip(micro, ref):
-        with autocast_for(dev, cfg.precision): lp = packed_logps(model, _to(pack_pairs(enc, pad_id), dev))  # (2b,)
-        pol = lp.float().view(2, len(enc)).T                                                                 # (b, 2)
-        r = r.to(dev)
-        losses, ch, rj = dpo_loss(pol[:, 0], pol[:, 1], r[:, 0], r[:, 1], cfg.beta)
-        (losses.sum() / n).backward()
-        rows.append((losses.detach().cpu(), ch.cpu(), rj.cpu(), pol.detach().cpu()))
+def _dpo_step(model, # the peft model in train mode; with `accelerator`, `LossOf(model, packed_logps)` as it prepared it
+              micro:list[list[dict]], ref:list[torch.Tensor], cfg:DPOConfig, pad_id:int,
+              n:int|None=None,      # pairs in the whole step, on all processes (None: those of `micro`)
+              accelerator=None,     # backward through it, gradients synced after the last micro-batch only
+              weight:float=1.0,     # this share's weight (0: a process with no pair this step still joins the sync)
+             ) -> dict:
+    "Backward the mean DPO loss of one optimizer step's micro-batches (this process's share); returns the step's statistics over all processes."
+    dev, n = next(model.parameters()).device, n or sum(len(m) for m in micro)
+    world, rows = accelerator.num_processes if accelerator is not None else 1, []
+    for i, (enc, r) in enumerate(zip(micro, ref)):
+        sync = accelerator.no_sync(model) if accelerator is not None and i < len(micro) - 1 else contextlib.nullcontext()
+        with sync:
+            batch = _to(pack_pairs(enc, pad_id), dev)
+            with autocast_for(dev, cfg.precision): lp = model(batch) if accelerator is not None else packed_logps(model, batch)  # (2b,)
+            pol = lp.float().view(2, len(enc)).T                                                                             # (b, 2)
+            r = r.to(dev)
+            losses, ch, rj = dpo_loss(pol[:, 0], pol[:, 1], r[:, 0], r[:, 1], cfg.beta)
+            loss = losses.sum() / n if world == 1 and weight == 1 else losses.sum() / n * (world * weight)   # DDP averages over processes
+            if accelerator is not None: accelerator.backward(loss)
+            else: loss.backward()
+        if weight: rows.append((losses.detach().cpu(), ch.cpu(), rj.cpu(), pol.detach().cpu()))
+    if world > 1:
+        from accelerate.utils import gather_object
+        rows = gather_object(rows)                                   # every process's rows, in process order
     return _pair_stats(*(torch.cat(x) for x in zip(*rows)))
 
 # %% ../nbs/07_preference.ipynb #6f201156
@@ -243,16 +257,23 @@ def train_dpo(policy:LM,                   # an SFT adapter `LM` (trained furthe
               reference:LM|None=None,      # default: `policy` as given (the SFT adapter, or the base model)
               val_pairs=None,              # evaluated after every epoch
               progress:bool=True,          # tqdm progress bar
+              checkpoint_dir:str|Path|None=None, # write a checkpoint `step-NNNNNN` here every `checkpoint_steps` steps
+              checkpoint_steps:int|None=None,
+              resume_from:str|Path|None=None,    # a checkpoint folder: continue that training (same config and pairs)
              ) -> tuple[LM, dict]:
-    "DPO of a LoRA policy on preference pairs against a frozen reference; returns the new policy and the history."
+    "DPO of a LoRA policy on preference pairs against a frozen reference (data-parallel under `accelerate launch`); returns the new policy and the history."
     cfg = cfg or DPOConfig()
     train, val = _triples(pairs, "pairs"), _triples(val_pairs or [], "val_pairs")
     if not train: raise ValueError("train_dpo needs at least one preference pair")
+    if checkpoint_steps is not None: check_range("checkpoint_steps", checkpoint_steps, 1, integer=True)
+    if checkpoint_steps and checkpoint_dir is None: raise UsageError("checkpoint_steps without checkpoint_dir", "name the folder the checkpoints go to")
     ref_lm = reference or policy
     if len(ref_lm.tokenizer) != len(policy.tokenizer):
         raise ValueError(f"the reference {ref_lm.name} has a different vocabulary ({len(ref_lm.tokenizer)}) from the policy "
                          f"{policy.name} ({len(policy.tokenizer)}); DPO compares log-probs of the same tokens")
     pad, dev = policy.tokenizer.pad_token_id, policy.device
+    acc = training_accelerator(dev); check_world_size(acc, len(train), "preference pairs")
+    world, rank = acc.num_processes, acc.process_index
     enc, venc = [encode_pair(policy, *t, cfg) for t in train], [encode_pair(policy, *t, cfg) for t in val]
     t0 = time.perf_counter()
     ref, vref = _encoded_logps(ref_lm.model, enc, cfg, pad), _encoded_logps(ref_lm.model, venc, cfg, pad)  # (N, 2)
@@ -266,28 +287,41 @@ def train_dpo(policy:LM,                   # an SFT adapter `LM` (trained furthe
     total = steps_per_epoch * cfg.epochs if cfg.max_steps is None else min(cfg.max_steps, steps_per_epoch * cfg.epochs)
     params = list(lora_parameters(model).values())
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, cfg.warmup_steps, total))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: warmup_linear(s, cfg.warmup_steps, total))  # counts global steps: not prepared
+    wrapped, opt = acc.prepare(LossOf(model, packed_logps), opt)             # DDP under a launcher; unchanged in one process
     hist = {"method": "dpo", "config": asdict(cfg), **base,
             "reference": {"name": ref_lm.name, "adapter_path": ref_lm.meta.get("adapter_path"), "is_policy_start": reference is None},
             "data": {"n_pairs": len(train), "n_val_pairs": len(val), "pairs_sha256": pairs_sha256(train)},
-            "ref_logps": ref.tolist(), "ref_seconds": ref_s, "train": [], "eval": [], "planned_steps": total}
-    gen, step = torch.Generator().manual_seed(cfg.seed), 0
+            "ref_logps": ref.tolist(), "ref_seconds": ref_s, "train": [], "eval": [], "planned_steps": total, "processes": world}
+    identity = {"config": hist["config"], "data": hist["data"], "base_fingerprint": base.get("base_fingerprint")}
+    gen, step, start_epoch, start_pos = torch.Generator().manual_seed(cfg.seed), 0, 1, 0
+    if resume_from is not None:
+        loop = load_train_state(resume_from, model, opt, sched, identity)
+        step, start_epoch, start_pos, hist["train"], hist["eval"] = (loop[k] for k in ("step", "epoch", "pos", "train", "eval"))
+        hist["resumed_from"] = {"path": str(resume_from), "step": step}; gen.set_state(loop["epoch_gen"])
     model.train(); t0 = time.perf_counter()
-    bar = tqdm(total=total, desc="DPO", disable=not progress, unit="step")
-    for epoch in range(1, cfg.epochs + 1):
+    bar = tqdm(total=total, initial=step, desc="DPO", disable=not progress or not acc.is_main_process, unit="step")
+    for epoch in range(start_epoch, cfg.epochs + 1):
+        if epoch > start_epoch and step >= total: break
+        epoch_gen = gen.get_state()                                          # a checkpoint replays this epoch's order from here
         order = torch.randperm(len(enc), generator=gen).tolist()
-        for s in range(steps_per_epoch):
+        for s in range(start_pos if epoch == start_epoch else 0, steps_per_epoch):
+            if step >= total: break                                          # a checkpoint taken at the end
             idx = order[s*per_step:(s+1)*per_step]
-            parts = [idx[j:j+cfg.batch_size] for j in range(0, len(idx), cfg.batch_size)]
+            mine, weight = data_parallel_share(idx, rank, world)
+            parts = [mine[j:j+cfg.batch_size] for j in range(0, len(mine), cfg.batch_size)]
             ts = time.perf_counter()
-            row = _dpo_step(model, [[enc[i] for i in p] for p in parts], [ref[p] for p in parts], cfg, pad)
-            if cfg.max_grad_norm: torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm)
+            row = _dpo_step(wrapped, [[enc[i] for i in p] for p in parts], [ref[p] for p in parts], cfg, pad, n=len(idx), accelerator=acc, weight=weight)
+            if cfg.max_grad_norm: acc.clip_grad_norm_(params, cfg.max_grad_norm)
             opt.step(); sched.step(); opt.zero_grad(set_to_none=True); step += 1
             hist["train"].append({"step": step, "epoch": epoch, **row, "lr": sched.get_last_lr()[0], "seconds": time.perf_counter() - ts})
             bar.update(1); bar.set_postfix(loss=f"{row['loss']:.3f}", margin=f"{row['margin']:.3f}", acc=f"{row['accuracy']:.2f}")
+            if checkpoint_steps and step % checkpoint_steps == 0:
+                save_train_state(Path(checkpoint_dir)/f"step-{step:06d}", model, opt, sched, identity=identity,
+                                 loop={"step": step, "epoch": epoch, "pos": s + 1, "epoch_gen": epoch_gen, "train": hist["train"], "eval": hist["eval"]})
             if step >= total: break
-        if venc: hist["eval"].append({"step": step, "epoch": epoch, **_dpo_eval(model, venc, vref, cfg, pad)}); model.train()
-        if step >= total: break
+        if venc and not (hist["eval"] and hist["eval"][-1]["epoch"] == epoch):
+            hist["eval"].append({"step": step, "epoch": epoch, **_dpo_eval(model, venc, vref, cfg, pad)}); model.train()
     bar.close()
     secs = time.perf_counter() - t0
     model.eval().requires_grad_(False)

@@ -8,90 +8,162 @@ import random, re, tempfile, time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
+from . import prosody
 from .core import read_json, write_json
 from .data import extract_prompts, load_corpus, split_poems
 from .generate import GenConfig, generate
+from .analysis import range_interval
 from .store import Store
-from .cowrite import (SEA_WORDS, CowriteConfig, Cowriter, LineProposer, PersonalReward, SyntheticProposer,
-                                       first_line, norm_line, theme_system_prompt)
+from .taste import SEA_WORDS, PersonalReward, TasteConfig
+from .cowrite import CowriteConfig, Cowriter, SyntheticProposer, first_line, norm_line, theme_system_prompt
 
 # %% auto #0
-__all__ = ['TRAIN_THEMES', 'EVAL_THEMES', 'words_of', 'SimulatedPoet', 'top1_rate', 'simulate_taste', 'corpus_openings',
-           'candidate_pool', 'taste_experiment', 'summarize_tastes']
+__all__ = ['ARCHAIC', 'CONCRETE', 'TASTES', 'CHECKPOINTS', 'TRAIN_THEMES', 'EVAL_THEMES', 'words_of', 'is_archaic',
+           'SimulatedPoet', 'top1_rate', 'PoolProposer', 'simulate_taste', 'corpus_openings', 'corpus_contexts',
+           'candidate_pool', 'corpus_pool', 'taste_experiment', 'summarize_tastes', 'adapter_gain']
 
 # %% ../nbs/17_simulate.ipynb #3d7a98c0
 def words_of(line:str) -> list[str]:
     "The lower-case words of a line."
     return re.findall(r"[a-z']+", line.lower())
 
+# The simulated people's own vocabularies. The learner is never given them (chapter 14a's features hold no word list).
+ARCHAIC = frozenset("thee thou thy thine ye hath doth dost 'tis 'twas o'er e'er ne'er ere oft yon yonder whence thence "
+                    "hither thither wherefore canst shalt wilt hast wouldst couldst shouldst didst mayst nay methinks anon "
+                    "forsooth betwixt amongst whilst unto".split())
+_NOT_ARCHAIC = frozenset("teeth seth beth kenneth".split())
+CONCRETE = frozenset("""stone stones rock rocks hand hands bread door doors window windows table chair bed cup bowl knife
+tree trees leaf leaves branch root roots grass flower flowers rose roses seed seeds field fields hill hills river rivers
+rain snow ice frost fire smoke ash wood iron gold silver salt sand mud dust clay water milk wine honey apple apples
+bird birds crow crows dog dogs horse horses fish bone bones skin hair eye eyes mouth lips face foot feet arm arms
+road roads wall walls roof house houses boat boats ship ships bell bells coat shoe shoes lamp candle rope
+moon sun star stars cloud clouds wind sea wave waves shore beach cliff garden gate bridge street city town
+church tower glass mirror book books letter paper ink clock coin key ring bottle blood tear tears
+""".split())
+TASTES = ("sea", "short", "rhyme", "short_concrete", "no_archaic", "drift")
+
+def is_archaic(word:str) -> bool:
+    "An archaic form: a listed word, or an -eth / -est verb ending ('walketh', 'knowest')."
+    return word in ARCHAIC or (len(word) > 5 and word not in _NOT_ARCHAIC and re.search(r"[^aeiou](eth|est)$", word) is not None
+                               and not word.endswith(("forest", "honest", "interest", "harvest", "modest", "contest", "request", "conquest", "earnest")))
+
+# %% ../nbs/17_simulate.ipynb #ec17dbb3
 @dataclass
 class SimulatedPoet:
     "A scripted person with a hidden taste over lines: rates with noise, picks their favourite."
-    taste: str = "sea"               # "sea" (lines with a sea word) or "short" (fewer words)
+    taste: str = "sea"               # one of TASTES
     noise: float = 0.3               # standard deviation of rating noise, in stars
     seed: int = 0
     sea_words: frozenset = SEA_WORDS
+    drift_at: int = 15               # "drift": likes sea lines for this many ratings, then short lines
 
     def __post_init__(self):
-        if self.taste not in ("sea", "short"): raise ValueError(f"unknown taste {self.taste!r}; use 'sea' or 'short'")
-        self.rng = random.Random(self.seed)
+        if self.taste not in TASTES: raise ValueError(f"unknown taste {self.taste!r}; use one of {', '.join(TASTES)}")
+        self.rng, self.given = random.Random(self.seed), 0
 
-    def utility(self, line:str) -> float:
+    @property
+    def now(self) -> str:
+        "The taste held at present (a drifting poet's changes after `drift_at` ratings)."
+        return self.taste if self.taste != "drift" else ("sea" if self.given < self.drift_at else "short")
+
+    def stars(self, line:str, context=None) -> float:
+        "The noiseless rating (0-5) under the present taste; the utility the favourite maximises."
+        w, t = words_of(line), self.now
+        if t == "sea": return 4.5 if any(x in self.sea_words for x in w) else 1.0
+        if t == "short": return 5.5 - 0.5 * len(w)
+        if t == "rhyme":
+            prev = context[-1] if isinstance(context, (list, tuple)) and context else context
+            a, b = prosody.end_word(line), (prosody.end_word(prev) if prev else None)
+            return 4.5 if a and b and prosody.rhymes(a, b, slant=True) else 1.5
+        if t == "short_concrete": return 2.5 + 1.0 * min(sum(x in CONCRETE for x in w), 2) - 0.3 * (len(w) - 6)
+        return 4.0 - 1.5 * sum(map(is_archaic, w))               # no_archaic
+
+    def utility(self, line:str, context=None) -> float:
         "The hidden taste: higher is better."
-        w = words_of(line)
-        if self.taste == "short": return -float(len(w))
-        return float(any(x in self.sea_words for x in w))
+        return self.stars(line, context)
 
-    def rate(self, line:str) -> float:
-        "A 0-5 rating from the taste plus noise."
-        w = words_of(line)
-        base = (4.5 if any(x in self.sea_words for x in w) else 1.0) if self.taste == "sea" else 5.5 - 0.5 * len(w)
-        return round(min(5.0, max(0.0, base + self.rng.gauss(0, self.noise))), 1)
+    def rate(self, line:str, context=None) -> float:
+        "A 0-5 rating from the taste plus noise; counts toward a drift."
+        r = round(min(5.0, max(0.0, self.stars(line, context) + self.rng.gauss(0, self.noise))), 1)
+        self.given += 1
+        return r
 
-    def favourite(self, lines:list[str]) -> int:
+    def favourite(self, lines:list[str], context=None) -> int:
         "Position of the line they like best (ties broken at random)."
-        u = [self.utility(l) for l in lines]
+        u = [self.utility(l, context) for l in lines]
         return self.rng.choice([i for i, x in enumerate(u) if x == max(u)])
 
 # %% ../nbs/17_simulate.ipynb #f48df7ca
-def top1_rate(scorer, # anything with `score(lines) -> list[float]`
-              sets:list[list[str]], poet:SimulatedPoet) -> tuple[float, float, int]:
+def _set(s) -> tuple[list[str], list[str]|None]:
+    "The lines and context of a candidate set: a dict {context, lines} or a bare list of lines."
+    return (list(s["lines"]), s.get("context")) if isinstance(s, dict) else (list(s), None)
+
+def top1_rate(scorer, # anything with `score(lines, context=...) -> list[float]`
+              sets:list, poet:SimulatedPoet) -> tuple[float, float, int]:
     "Share of decisive candidate sets whose top-scored line is (one of) the poet's favourite(s); chance; sets counted."
     hits, chance = [], []
-    for lines in sets:
-        u = [poet.utility(l) for l in lines]
+    for s in sets:
+        lines, ctx = _set(s)
+        u = [poet.utility(l, ctx) for l in lines]
         best = {i for i, x in enumerate(u) if x >= max(u) - 1e-9}
         if len(best) == len(lines): continue        # the poet likes every line equally: nothing to get right
-        sc = list(scorer.score(lines))
+        sc = list(scorer.score(lines, context=ctx))
         hits.append(max(range(len(lines)), key=lambda i: sc[i]) in best); chance.append(len(best) / len(lines))
     if not hits: raise ValueError("no decisive candidate set: every set is all favourites for this poet")
     return float(np.mean(hits)), float(np.mean(chance)), len(hits)
 
+class PoolProposer:
+    "A proposer that serves stored candidate sets: the set written for the poem's last line (none for any other poem)."
+    def __init__(self, sets:list[dict], method:str="base",
+                 choose:str="first",      # "first": the first k lines of a set; "uncertain": the k the person's model is least sure of
+                 reward=None):            # for "uncertain": a callable returning the person's PersonalReward
+        if choose not in ("first", "uncertain"): raise ValueError(f"choose={choose!r}; use 'first' or 'uncertain'")
+        self.sets = {(s["context"][-1], s["theme"]): list(s["lines"]) for s in sets}
+        self.choose, self.reward = choose, reward
+        self.identity = {"model": "pool", "adapter": None, "method": method, "settings": {"n_sets": len(sets), "choose": choose}}
+    def __call__(self, context:list[str], theme:str, k:int, seed:int=0) -> list[str]:
+        lines = self.sets.get((context[-1], theme), [])
+        pr = self.reward() if self.choose == "uncertain" and self.reward is not None else None
+        if pr is None or pr.personal is None or len(lines) <= k: return lines[:k]
+        sd = pr.personal.uncertainty(lines, [context] * len(lines))         # active learning: show what it is least sure of
+        return [lines[i] for i in np.argsort(-sd, kind="stable")[:k]]
+
+# %% ../nbs/17_simulate.ipynb #5c8fd611
+CHECKPOINTS = (5, 10, 20, 30, 50)
+
+def _measure(cw:Cowriter, person:int, poet:SimulatedPoet, eval_sets:list) -> dict:
+    "Top-1 rates of the person's reward and of the bootstrap on the held-out sets, under the poet's present taste."
+    personal, chance, n = top1_rate(cw.reward_for(person), eval_sets, poet)
+    bootstrap, _, _ = top1_rate(PersonalReward(cw.bootstrap), eval_sets, poet)
+    return {"personal_top1_rate": personal, "bootstrap_top1_rate": bootstrap, "chance": chance, "n_eval_sets": n}
+
 def simulate_taste(cw:Cowriter, poet:SimulatedPoet,
-                   openings:list[tuple[str, str]], # (theme, opening line) of the scripted sessions, used in turn
-                   eval_sets:list[list[str]],      # held-out candidate sets
-                   n_ratings:int=30,               # ratings before measuring
+                   openings:list[tuple[str, str]], # (theme, opening line) of the scripted one-turn sessions, used in turn
+                   eval_sets:list|None,            # held-out candidate sets (dicts {context, lines} or lists of lines); None: measure nothing
+                   n_ratings:int=30,               # ratings before the last measurement
+                   checkpoints:tuple=(),           # also measure after this many ratings
                    turns_per_session:int=3, user:str="simulated") -> dict:
     "Co-write as `poet` until `n_ratings` ratings (rating every candidate, picking the favourite); measure top-1 rates."
-    updates, given, k = [], 0, 0
+    updates, given, k, curve = [], 0, 0, {}
+    marks = sorted({*checkpoints, n_ratings})
+    person = cw.store.person_id(user)
     while given < n_ratings:
+        if k >= 4 * len(openings) + 4: raise ValueError(f"the openings gave only {given} candidates to rate; {n_ratings} were asked for")
         theme, opening = openings[k % len(openings)]; k += 1
         s = cw.start(user, theme, opening)
         for _ in range(turns_per_session):
-            if not s.candidates: s.more(); continue
+            if not s.candidates: break
+            ctx = list(s.poem)
             for i, c in enumerate(s.candidates):
                 if given >= n_ratings: break
-                up = s.rate(i, poet.rate(c.text)); given += 1
+                up = s.rate(i, poet.rate(c.text, ctx)); given += 1
                 if up: updates.append(up["seconds"])
+                if given in marks and eval_sets is not None: curve[given] = _measure(cw, person, poet, eval_sets)
             if given >= n_ratings: break
-            s.pick(poet.favourite([c.text for c in s.candidates]))
+            s.pick(poet.favourite([c.text for c in s.candidates], ctx))
         s.finish()
-    person = cw.store.person_id(user)
-    personal, chance, n_sets = top1_rate(cw.reward_for(person), eval_sets, poet)
-    bootstrap, _, _ = top1_rate(PersonalReward(cw.bootstrap), eval_sets, poet)
-    return {"taste": poet.taste, "seed": poet.seed, "personal_top1_rate": personal, "bootstrap_top1_rate": bootstrap,
-            "chance": chance, "n_ratings": cw.store.n_ratings(person), "n_pairs": len(cw.store.pairs(person)),
-            "n_eval_sets": n_sets, "update_seconds": updates}
+    return {"taste": poet.taste, "seed": poet.seed, **curve.get(n_ratings, {}), "n_ratings": cw.store.n_ratings(person),
+            "n_pairs": len(cw.store.pairs(person)), "curve": {str(m): v for m, v in curve.items()}, "update_seconds": updates}
 
 # %% ../nbs/17_simulate.ipynb #6bca5204
 TRAIN_THEMES = ["ocean", "night", "love", "autumn", "the city", "a garden"]
@@ -101,17 +173,26 @@ def corpus_openings(n:int, seed:int) -> list[str]:
     "First lines of held-out (test split) corpus poems."
     return [p.text for p in extract_prompts(split_poems(load_corpus())["test"], n=n, seed=seed)]
 
+def corpus_contexts(n:int, seed:int,
+                    half:int,        # 0 or 1: which half of the held-out poems (by a seeded shuffle) to draw from
+                    min_words:int=4) -> list[str]:
+    "`n` distinct lines of held-out (test split) corpus poems, as the poem so far; the two halves share no poem."
+    poems = list(split_poems(load_corpus())["test"])
+    random.Random(17).shuffle(poems)
+    lines = list(dict.fromkeys(l.strip() for p in poems[half::2] for l in p.lines if len(l.split()) >= min_words))
+    return random.Random(seed).sample(lines, min(n, len(lines)))
+
 # %% ../nbs/17_simulate.ipynb #74039974
-def candidate_pool(lm, n_sets:int, k:int,
+def candidate_pool(lm, contexts:list[str], themes:list[str], k:int,
                    cache:str|Path|None=None, # a JSON file: read when it exists, else written
-                   themes:list[str]=EVAL_THEMES) -> list[list[str]]:
-    "Held-out candidate sets: `k` distinct one-line continuations of corpus openings under `themes`, batched per theme."
+                   n_draw:int=2,             # samples drawn per candidate wanted (duplicates are dropped)
+                   seed:int=123) -> list[dict]:
+    "Candidate sets `{context, theme, lines}`: `k` distinct one-line continuations of each context, themes in turn, batched per theme."
     if cache is not None and Path(cache).exists(): return read_json(cache)["sets"]
-    ops = corpus_openings(n_sets, seed=1)
-    cfg = GenConfig(max_new_tokens=24, temperature=1.0, max_lines=1, n=2 * k, seed=123)
+    cfg = GenConfig(max_new_tokens=24, temperature=1.0, max_lines=1, n=n_draw * k, seed=seed)
     sets = []
     for t, theme in enumerate(themes):
-        prompts = ops[t::len(themes)]
+        prompts = contexts[t::len(themes)]
         if not prompts: continue
         out = generate(lm, prompts, cfg, system_prompt=theme_system_prompt(theme))
         for i, p in enumerate(prompts):
@@ -119,40 +200,124 @@ def candidate_pool(lm, n_sets:int, k:int,
             for s in out[i * cfg.n:(i + 1) * cfg.n]:
                 l = first_line(s.text)
                 if l and norm_line(l) and norm_line(l) not in seen: seen.add(norm_line(l)); lines.append(l)
-            if len(lines) >= k: sets.append(lines[:k])
-    if cache is not None: write_json(cache, {"sets": sets, "themes": themes, "k": k})
+            if len(lines) >= k: sets.append({"context": [p], "theme": theme, "lines": lines[:k]})
+    if cache is not None: write_json(cache, {"sets": sets, "themes": themes, "k": k, "n_draw": n_draw, "seed": seed, "model": f"{lm.name}@{lm.fingerprint}"})
     return sets
+
+# %% ../nbs/17_simulate.ipynb #82f5dae1
+def corpus_pool(contexts:list[str], themes:list[str], k:int, embedder,
+                n_lines:int=1500,   # corpus lines drawn (seeded) to make candidates from
+                on_theme:float=0.4, # share of each set drawn from the 100 lines nearest the theme (the rest at random)
+                seed:int=0, split:str="train") -> list[dict]:
+    "Candidate sets `{context, theme, lines}` of `k` corpus lines (poems of `split`), a share of each near the theme in `embedder`'s space."
+    lines = list(dict.fromkeys(l.strip() for p in split_poems(load_corpus())[split] for l in p.lines if 3 <= len(l.split()) <= 14))
+    rng = random.Random(seed)
+    lines = rng.sample(lines, min(n_lines, len(lines)))
+    E = embedder.embed(lines).numpy()                                           # (n_lines, D)
+    near = {t: list(np.argsort(-(E @ embedder.embed([f"a poem about {t}"]).numpy()[0]))[:100]) for t in dict.fromkeys(themes)}
+    out = []
+    for i, c in enumerate(contexts):
+        t = themes[i % len(themes)]; n_on = int(round(on_theme * k))
+        pick = rng.sample(near[t], n_on)
+        taken = set(pick); pick += rng.sample([j for j in range(len(lines)) if j not in taken], k - n_on)
+        rng.shuffle(pick)
+        out.append({"context": [c], "theme": t, "lines": [lines[j] for j in pick]})
+    return out
 
 # %% ../nbs/17_simulate.ipynb #ff0fc86b
 def taste_experiment(bootstrap,                  # the bootstrap reward model every simulated person starts from
-                     pool:list[list[str]],       # held-out candidate sets
-                     proposer=None,              # the `base` proposer (None: SyntheticProposer(0.3))
-                     openings:list[tuple[str, str]]|None=None, # (theme, opening) of the training sessions
-                     tastes:tuple=("sea", "short"), seeds:int=6, n_ratings:int=30,
-                     log=print) -> list[dict]:
-    "Every (taste, seed) person co-writes one-turn sessions until `n_ratings`; their `simulate_taste` rows."
-    ops = openings or [(TRAIN_THEMES[i % len(TRAIN_THEMES)], o) for i, o in enumerate(corpus_openings(12, seed=7))]
-    rows = []
+                     train_pool:list[dict],      # candidate sets {context, theme, lines} the people co-write from
+                     eval_pool:list,             # held-out candidate sets
+                     tastes:tuple=TASTES, seeds:int|list[int]=6,
+                     n_ratings:int=30, checkpoints:tuple=CHECKPOINTS,
+                     taste_cfg:TasteConfig|None=None, # how personal models are fit (None: the defaults)
+                     choose:str="first",          # which k lines of a larger stored set are shown (PoolProposer)
+                     k:int=5, log=print) -> list[dict]:
+    "Every (taste, seed) person co-writes one-turn sessions, one per training set (a seeded draw), until the last checkpoint."
+    rows, last = [], max((*checkpoints, n_ratings))
     for taste in tastes:
-        for seed in range(seeds):
+        for seed in (range(seeds) if isinstance(seeds, int) else seeds):
+            draw = random.Random(1000 + seed).sample(train_pool, min(len(train_pool), -(-last // k) + 2))
             with tempfile.TemporaryDirectory() as d:
-                cw = Cowriter(Store(Path(d)/"cw.sqlite"), bootstrap, proposers={"base": proposer or SyntheticProposer(0.3)},
-                              models_dir=Path(d)/"models", cfg=CowriteConfig(seed=seed))
+                prop = PoolProposer(draw, choose=choose)
+                cw = Cowriter(Store(Path(d)/"cw.sqlite"), bootstrap, proposers={"base": prop}, models_dir=Path(d)/"models",
+                              cfg=CowriteConfig(seed=seed, k=k))
+                prop.reward = lambda: cw.reward_for(cw.store.person_id("simulated"))
+                if taste_cfg is not None: cw.taste = taste_cfg
                 t0 = time.perf_counter()
-                rot = seed * 3 % len(ops)                  # six sessions cover all six training themes
-                r = simulate_taste(cw, SimulatedPoet(taste, seed=seed), ops[rot:] + ops[:rot], pool, n_ratings=n_ratings, turns_per_session=1)
-                r["seconds"] = round(time.perf_counter() - t0, 1)
+                r = simulate_taste(cw, SimulatedPoet(taste, seed=seed), [(s["theme"], s["context"][-1]) for s in draw], eval_pool,
+                                   n_ratings=last, checkpoints=checkpoints, turns_per_session=1)
+                r = {**r, **r["curve"][str(n_ratings)]} if str(n_ratings) in r["curve"] else r
+                r["seconds"] = round(time.perf_counter() - t0, 2)
                 cw.store.close()
             rows.append(r)
-            if log: log({k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items() if k != "update_seconds"})
+            if log: log({k_: (round(v, 3) if isinstance(v, float) else v) for k_, v in r.items() if k_ not in ("update_seconds", "curve")})
     return rows
 
 # %% ../nbs/17_simulate.ipynb #b457c31c
+_RATES = ("personal_top1_rate", "bootstrap_top1_rate", "chance")
+
+def _interval(values) -> dict:
+    "Mean and 95% interval over people of a rate in [0, 1] (a t-interval on the logit scale, inside the range)."
+    r = range_interval(values, 0.0, 1.0, min_n=2)
+    return {"mean": r["mean"], "ci95_low": r["ci95_low"], "ci95_high": r["ci95_high"], "n_people": r["n"]}
+
 def summarize_tastes(rows:list[dict]) -> dict:
-    "Mean personal / bootstrap / chance top-1 rates over all rows and per taste, and the online update times."
-    keys = ["personal_top1_rate", "bootstrap_top1_rate", "chance"]
+    "Top-1 rates over all rows and per taste (with 95% intervals over people), the learning curve, and the online update times."
     mean = lambda key, rs: float(np.mean([r[key] for r in rs]))
+    by = {t: [r for r in rows if r["taste"] == t] for t in dict.fromkeys(r["taste"] for r in rows)}
+    per = {t: {**{k: mean(k, rs) for k in _RATES}, **{f"{k}_ci": _interval([r[k] for r in rs]) for k in _RATES[:2]},
+               "n_eval_sets": int(np.mean([r["n_eval_sets"] for r in rs]))} for t, rs in by.items()}
+    marks = sorted({int(m) for r in rows for m in r.get("curve", {})})
+    curve = {str(m): {**{k: float(np.mean([np.mean([r["curve"][str(m)][k] for r in rs]) for rs in by.values()])) for k in _RATES},
+                      "per_taste": {t: {k: mean(k, [r["curve"][str(m)] for r in rs]) for k in _RATES[:2]} for t, rs in by.items()}}
+             for m in marks if all(str(m) in r.get("curve", {}) for r in rows)}
     ups = [s for r in rows for s in r["update_seconds"]]
-    return {**{k: mean(k, rows) for k in keys},
-            "per_taste": {t: {k: mean(k, [r for r in rows if r["taste"] == t]) for k in keys} for t in dict.fromkeys(r["taste"] for r in rows)},
-            "update_seconds": {"mean": float(np.mean(ups)), "max": float(np.max(ups)), "n": len(ups)}}
+    return {**{k: float(np.mean([per[t][k] for t in per])) for k in _RATES}, "per_taste": per, "learning_curve": curve,
+            "update_seconds": {"mean": float(np.mean(ups)), "max": float(np.max(ups)), "n": len(ups)} if ups else {"n": 0}}
+
+# %% ../nbs/17_simulate.ipynb #58be8976
+def _continuations(lm, prompts:list[dict], n:int, seed:int, max_new_tokens:int=24) -> list[list[str]]:
+    "`n` one-line continuations of each prompt {context, theme}, batched per theme, seeded."
+    out = [None] * len(prompts)
+    cfg = GenConfig(max_new_tokens=max_new_tokens, temperature=1.0, max_lines=1, n=n, seed=seed)
+    for theme in dict.fromkeys(p["theme"] for p in prompts):
+        idx = [i for i, p in enumerate(prompts) if p["theme"] == theme]
+        samples = generate(lm, ["\n".join(prompts[i]["context"]) for i in idx], cfg, system_prompt=theme_system_prompt(theme))
+        for j, i in enumerate(idx): out[i] = [first_line(s.text) for s in samples[j * n:(j + 1) * n]]
+    return out
+
+def adapter_gain(lm, bootstrap,
+                 train_pool:list[dict],    # candidate sets {context, theme, lines} the person co-writes from
+                 prompts:list[dict],       # held-out prompts {context, theme}
+                 taste:str="sea", seed:int=0, n_ratings:int=50,
+                 n:int=4,                  # samples per prompt and policy
+                 sft_cfg=None, dpo_cfg=None, k:int=5, n_boot:int=2000, max_new_tokens:int=24) -> dict:
+    "The simulated person's own rating of samples from their personal adapter minus the untuned policy's: per prompt, and its 95% interval."
+    from reciprocal_poetry.personalize import personalize      # chapter 16 (imported here: only this experiment trains)
+    from reciprocal_poetry.sft import load_adapter
+    from reciprocal_poetry.analysis import bootstrap_ci
+    draw = random.Random(2000 + seed).sample(train_pool, min(len(train_pool), -(-n_ratings // k) + 2))
+    poet = SimulatedPoet(taste, seed=seed)
+    with tempfile.TemporaryDirectory() as d:
+        cw = Cowriter(Store(Path(d)/"cw.sqlite"), bootstrap, lm=lm, proposers={"base": PoolProposer(draw)},
+                      models_dir=Path(d)/"models", cfg=CowriteConfig(seed=seed, k=k))
+        fb = simulate_taste(cw, poet, [(s["theme"], s["context"][-1]) for s in draw], None, n_ratings=n_ratings, turns_per_session=1)
+        t0 = time.perf_counter()
+        rec = personalize(cw, "simulated", sft_cfg=sft_cfg, dpo_cfg=dpo_cfg)
+        train_s = time.perf_counter() - t0
+        adapter = load_adapter(lm, rec["path"])
+        t0 = time.perf_counter()
+        base_lines, tuned_lines = (_continuations(m, prompts, n, 77 + seed, max_new_tokens) for m in (lm, adapter))
+        sample_s = time.perf_counter() - t0
+        cw.store.close()
+    stars = lambda ls, p: float(np.mean([poet.stars(l, p["context"]) for l in ls]))
+    base = [stars(ls, p) for ls, p in zip(base_lines, prompts)]
+    tuned = [stars(ls, p) for ls, p in zip(tuned_lines, prompts)]
+    diff = np.asarray(tuned) - np.asarray(base)
+    lo, hi = bootstrap_ci(diff, n_boot=n_boot, seed=seed)
+    return {"taste": taste, "seed": seed, "n_ratings": fb["n_ratings"], "n_pairs": fb["n_pairs"], "n_liked": rec["n_liked"],
+            "n_dpo_pairs": rec["n_pairs"], "sft": rec.get("sft"), "dpo": rec.get("dpo"), "n_prompts": len(prompts), "samples_per_prompt": n,
+            "untuned_mean": float(np.mean(base)), "adapter_mean": float(np.mean(tuned)), "gain": float(diff.mean()),
+            "gain_ci95_low": lo, "gain_ci95_high": hi, "train_seconds": round(train_s, 1), "sample_seconds": round(sample_s, 1),
+            "examples": [{"context": p["context"][-1], "untuned": b[0], "adapter": t[0]} for p, b, t in list(zip(prompts, base_lines, tuned_lines))[:4]]}

@@ -49,6 +49,10 @@ ALTER TABLE candidates ADD COLUMN adapter TEXT;
 ALTER TABLE candidates ADD COLUMN scorer TEXT;
 CREATE INDEX models_person ON models(person_id, kind);
 """,
+    3: """
+ALTER TABLE turns ADD COLUMN instructions TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE candidates ADD COLUMN meets TEXT NOT NULL DEFAULT '{}';
+""",
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -65,8 +69,8 @@ def migrate(conn:sqlite3.Connection, # an autocommit connection (isolation_level
     "Apply the migrations the database lacks, each in its own transaction; returns the new version."
     v = schema_version(conn)
     if v > SCHEMA_VERSION:
-        raise StoreError(f"the feedback store has schema version {v}, newer than this package's {SCHEMA_VERSION}; "
-                         "upgrade reciprocal_poetry to open it")
+        raise StoreError(f"the feedback store has schema version {v}, newer than this package's {SCHEMA_VERSION} "
+                         "(it was written by a newer reciprocal_poetry); upgrade reciprocal_poetry to open it; the file was not changed")
     for n in range(v + 1, upto + 1):
         conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[n]}\nPRAGMA user_version = {n};\nCOMMIT;")
         log.debug(f"feedback store migrated to schema {n}")
@@ -174,22 +178,29 @@ def new_session(self:Store, person:int, theme:str, method:str, k:int, opening:st
 # %% ../nbs/13_store.ipynb #f1c130bb
 @patch
 def open_turn(self:Store, session:int, theme:str, method:str, context:list[str], candidates:list[dict],
-              poem:list[str]|None=None, # the poem the candidates continue: refused when the store's poem differs
+              poem:list[str]|None=None,       # the poem the candidates continue: refused when the store's poem differs
+              instructions:dict|None=None,    # what the person asked of this turn (JSON-able)
+              replace:int|None=None,          # the open turn these candidates replace (closed here, in the same transaction)
+              event:str|None=None,            # the event logged with a replacement ("more", "ask")
+              payload:dict|None=None,         # its payload
              ) -> int:
-    "Record a new turn and its candidates (dicts with text, score, settings, model, adapter, scorer); returns its id."
+    "Record a new turn and its candidates (dicts with text, score, settings, model, adapter, scorer, meets); returns its id."
     t = _now()
     with self.tx() as c:
-        _expect(c, session)
+        _expect(c, session, ANY if replace is None else replace)
+        if replace is not None:
+            c.execute("UPDATE turns SET closed=? WHERE id=?", (t, replace))
+            if event: c.execute("INSERT INTO events(session_id, kind, payload, created) VALUES(?,?,?,?)", (session, event, _js(payload or {}), t))
         if poem is not None and [r[0] for r in c.execute("SELECT text FROM lines WHERE session_id=? AND undone IS NULL ORDER BY id", (session,))] != list(poem):
             raise StoreConflict("the poem changed while these candidates were written (in another window?)")
         open_ = c.execute("SELECT id FROM turns WHERE session_id=? AND closed IS NULL", (session,)).fetchone()
         if open_ is not None: return open_[0]        # another window already offers candidates for this place: keep those
-        tid = c.execute("INSERT INTO turns(session_id, theme, method, context, created) VALUES(?,?,?,?,?)",
-                        (session, theme, method, _js(context), t)).lastrowid
+        tid = c.execute("INSERT INTO turns(session_id, theme, method, context, created, instructions) VALUES(?,?,?,?,?,?)",
+                        (session, theme, method, _js(context), t, _js(instructions or {}))).lastrowid
         for i, d in enumerate(candidates):
-            c.execute("INSERT INTO candidates(turn_id, position, text, score, settings, created, method, model, adapter, scorer) "
-                      "VALUES(?,?,?,?,?,?,?,?,?,?)", (tid, i, d["text"], d.get("score"), _js(d.get("settings", {})), t,
-                                                      method, d.get("model"), d.get("adapter"), d.get("scorer")))
+            c.execute("INSERT INTO candidates(turn_id, position, text, score, settings, created, method, model, adapter, scorer, meets) "
+                      "VALUES(?,?,?,?,?,?,?,?,?,?,?)", (tid, i, d["text"], d.get("score"), _js(d.get("settings", {})), t,
+                                                        method, d.get("model"), d.get("adapter"), d.get("scorer"), _js(d.get("meets", {}))))
     return tid
 
 @patch
@@ -264,13 +275,13 @@ def poem(self:Store, session:int) -> list[str]:
 
 @patch
 def current_turn(self:Store, session:int) -> dict|None:
-    "The open turn with its candidates (each with its latest rating), or None."
+    "The open turn with its instructions and candidates (each with its latest rating and what it meets), or None."
     t = self.conn.execute("SELECT * FROM turns WHERE session_id=? AND closed IS NULL ORDER BY id DESC LIMIT 1", (session,)).fetchone()
     if t is None: return None
-    cands = [{**dict(r), "settings": json.loads(r["settings"])} for r in self.conn.execute(
+    cands = [{**dict(r), "settings": json.loads(r["settings"]), "meets": json.loads(r["meets"])} for r in self.conn.execute(
         "SELECT c.*, (SELECT rating FROM ratings r WHERE r.candidate_id=c.id ORDER BY r.id DESC LIMIT 1) AS rating "
         "FROM candidates c WHERE c.turn_id=? ORDER BY c.position", (t["id"],))]
-    return {**dict(t), "context": json.loads(t["context"]), "candidates": cands}
+    return {**dict(t), "context": json.loads(t["context"]), "instructions": json.loads(t["instructions"]), "candidates": cands}
 
 @patch
 def sessions(self:Store, person:int, unfinished:bool=False) -> list[dict]:
