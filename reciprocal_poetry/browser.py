@@ -136,6 +136,10 @@ class LabBrowser:
         self.lab.stop()
 
 # %% ../nbs/15b_cowrite_browser.ipynb #0e4afdb9
+def _el(within):
+    "`within` itself, or what it returns when it is a function: a widget the panel redraws is found anew on every try, never kept stale."
+    return within() if callable(within) else within
+
 @patch
 def wait(self:LabBrowser, cond, what:str):
     "Wait until `cond(driver)` is truthy and return it; fail naming `what` (stale or missing elements are retried)."
@@ -145,16 +149,16 @@ def wait(self:LabBrowser, cond, what:str):
 
 @patch
 def css(self:LabBrowser, sel:str, within=None):
-    "The first element matching a CSS selector (under `within`), once it exists."
+    "The first element matching a CSS selector (under `within`: an element, or a function finding it anew each try), once it exists."
     from selenium.webdriver.common.by import By
-    return self.wait(lambda d: (within or d).find_element(By.CSS_SELECTOR, sel), sel)
+    return self.wait(lambda d: (_el(within) or d).find_element(By.CSS_SELECTOR, sel), sel)
 
 @patch
 def button(self:LabBrowser, within, text:str, exact:bool=True):
-    "The first enabled button under `within` whose text is `text` (or starts with it), once it exists."
+    "The first enabled button under `within` (an element, or a function finding it anew each try) whose text is `text` (or starts with it), once it exists."
     from selenium.webdriver.common.by import By
     xp = f".//button[normalize-space(.)={json.dumps(text)}]" if exact else f".//button[starts-with(normalize-space(.), {json.dumps(text)})]"
-    return self.wait(lambda d: next((b for b in within.find_elements(By.XPATH, xp) if b.is_enabled()), None), f"button {text!r}")
+    return self.wait(lambda d: next((b for b in _el(within).find_elements(By.XPATH, xp) if b.is_enabled()), None), f"button {text!r}")
 
 @patch
 def row_of(self:LabBrowser, el):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03b_form.ipynb #560ac080
 from __future__ import annotations
-import math, re, warnings
+import bisect, math, re, warnings
 from typing import Callable
 from dataclasses import dataclass, field, asdict, replace
 from fastcore.basics import patch
@@ -23,8 +23,8 @@ log = get_logger(__name__)
 __all__ = ['log', 'IAMBIC', 'FORMS', 'WIDE_K', 'LINE_TOKENS', 'MAX_RUN', 'POETIC_SUFFIXES', 'EndWord', 'Rhyme', 'Include',
            'Syllables', 'Metre', 'Topic', 'Class', 'LineSpec', 'line', 'Form', 'scheme_form', 'known_forms', 'get_form',
            'TokenTable', 'token_table', 'word_tokens', 'EndVocab', 'end_vocab', 'line_report', 'meets_form',
-           'check_form', 'newline_tokens', 'token_budget', 'FormRow', 'word_prefixes', 'FormBatch', 'form_sample_batch',
-           'form_generate']
+           'check_form', 'newline_tokens', 'token_budget', 'FormRow', 'word_prefixes', 'completions', 'FormBatch',
+           'form_sample_batch', 'form_generate']
 
 # %% ../nbs/03b_form.ipynb #042729da
 @dataclass(frozen=True)
@@ -433,8 +433,7 @@ def judge(self:FormRow, tid:int) -> str|None:
     if not tt.continues[tid] and not self.tail_known(): return None      # a word may only be left once the dictionary knows it
     if tt.newline[tid]: return "close" if self.can_close() else None
     new = self.text + tt.pieces[tid]
-    if (tt.continues[tid] and not tt.wordy[tid] or not tt.pieces[tid].isascii()) and not self.may_spell(new):
-        return None    # an apostrophe only where a dictionary word may follow; no accented letters (no CMU word has one) unless asked
+    if not self.may_spell(new): return None   # every word piece, apostrophe or letter stays on the way to a dictionary word (or an asked one)
     if not tt.wordy[tid]: return "ok" if self.run < MAX_RUN else None
     over = self.hi is not None and line_syllables(new) + sum(syllables(w) for w in self.missing(new)) + self.min_end > self.hi
     m = self.spec.metre
@@ -463,33 +462,83 @@ def choose_end(self:FormRow, logits:torch.Tensor, s:int, forced:bool) -> tuple|N
     return fit[j]
 
 # %% ../nbs/03b_form.ipynb #c8d481d0
+_WORDS: list|None = None
+
+def completions(prefix:str, n:int=200) -> list[str]:
+    "Dictionary words that begin with `prefix` (and are longer), shortest first: ways to finish a word left unfinished."
+    global _WORDS
+    if _WORDS is None: pronouncing.init_cmu(); _WORDS = sorted(pronouncing.lookup)
+    out, i = [], bisect.bisect_right(_WORDS, prefix)
+    while i < len(_WORDS) and _WORDS[i].startswith(prefix) and len(out) < n: out.append(_WORDS[i]); i += 1
+    return sorted(out, key=len)
+
+@patch
+def mend_tail(self:FormRow) -> str:
+    "Before a close inside a word the dictionary does not know: drop the word if the line can close without it, else return the letters that finish it as the shortest dictionary word with which the line can close, else drop it ('' when nothing is to be written)."
+    if self.tail_known(): return ""
+    m, keep = _TAIL.search(self.text.replace("\u2019", "'")), self.text
+    self.text = keep[:m.start()].rstrip()
+    if self.closes_well(self.text): return ""
+    w = m.group(0).lower()
+    for c in completions(w):
+        self.text = keep + c[len(w):]
+        if self.closes_well(self.text): self.text = keep; return c[len(w):]
+    self.text = keep[:m.start()].rstrip()                      # nothing finishes it inside the range: drop it; padding makes up the syllables
+    return ""
+
+@patch
+def scans(self:FormRow, text:str) -> bool:
+    "Does `text` keep the line's metre (if it has one) within its tolerance?"
+    m = self.spec.metre
+    return not m or metre_mismatches(line_stresses(text), m.name) <= m.tolerance
+
+@patch
+def closes_well(self:FormRow, text:str) -> bool:
+    "Can a line whose body is `text` close here: its missing words and some end option land it in its syllable range and metre?"
+    body = text + "".join(" " + w for w in self.missing(text)); s = line_syllables(body)
+    if self.opts is None: return bool(words(text)) and (self.hi is None or self.lo <= s <= self.hi) and self.scans(body)
+    if not hasattr(self, "_end_kinds") or self._end_kinds[0] is not self.opts:       # one end option per (syllables, stresses)
+        self._end_kinds = (self.opts, list({(o[1], word_stresses(o[0])): o[0] for o in self.opts}.values()))
+    return any((self.hi is None or self.lo <= s + syllables(w) <= self.hi) and self.scans(body + " " + w) for w in self._end_kinds[1])
+
+@patch
+def padding(self:FormRow, logits:torch.Tensor, per_kind:int=2) -> list[str]:
+    "Vocabulary words that bring a line closed short of its syllables (or off its metre) to where it closes well: a depth-first search over the likeliest words of each stress pattern."
+    if self.hi is None or self.closes_well(self.text): return []
+    v, by_kind = self.vocab, {}
+    for k in logits.float()[torch.tensor(v.ids)].argsort(descending=True).tolist():      # the model's likeliest first
+        ws = by_kind.setdefault(word_stresses(v.words[k]), [])
+        if len(ws) < per_kind: ws.append(v.words[k])
+    kinds, failed = [w for ws in by_kind.values() for w in ws], set()
+    def search(text, out):
+        if self.closes_well(text): return out
+        n = line_syllables(text) + sum(syllables(w) for w in self.missing(text))
+        key = (n, metre_mismatches(line_stresses(text), self.spec.metre.name) if self.spec.metre else 0)
+        if key in failed or n + self.min_end >= self.hi or not self.scans(text): return None
+        failed.add(key)                                   # syllables and mismatches so far decide what can follow
+        for w in sorted(kinds, key=lambda w: w in out):      # a word not used yet first; a repeat when nothing else scans
+            if (r := search(text + " " + w, out + [w])) is not None: return r
+        return None
+    return search(self.text, []) or []
+
 @patch
 def close(self:FormRow, logits:torch.Tensor, forced:bool=False):
-    "Queue the rest of the line: missing must-include words, the end word, a line break."
-    if not self.tail_known():      # closed (by force) inside a word the dictionary does not know: the line drops that word
-        m, keep = _TAIL.search(self.text.replace("\u2019", "'")), self.text     # ... if the line can still meet its syllables without it
-        self.text = self.text[:m.start()].rstrip()
-        if not self.can_close(): self.text = keep
-    miss = self.missing(self.text)
-    space, seq = bool(words(self.text)), []
-    for w in miss: seq += word_tokens(self.tok, w, space); space = True
-    s = line_syllables(self.text) + sum(syllables(w) for w in miss)
+    "Queue the rest of the line: the letters that finish its last word or padding words if a forced close needs them, missing must-include words, the end word, a line break."
+    tail = self.mend_tail()
+    written = self.text
+    seq = word_tokens(self.tok, tail, space=False) if tail else []
+    self.text += tail
+    pad = self.padding(logits)
+    space = bool(words(self.text))
+    for w in pad + self.missing(self.text): seq += word_tokens(self.tok, w, space); space = True
+    self.text += "".join(" " + w for w in pad)                    # planned from here on: the text the queue will have written
+    s = line_syllables(self.text) + sum(syllables(w) for w in self.missing(self.text))
     if self.opts:
         word, _, tid = self.choose_end(logits, s, forced)
         seq += [tid] if tid is not None and space else word_tokens(self.tok, word, space)
-    elif s < self.lo and (fill := self.filler(logits, s)):                # a free end closed short: one word makes up the syllables
-        seq += [fill[2]] if space else word_tokens(self.tok, fill[0], space)
+    self.text = written                                           # the queued tokens write the rest as they are consumed
     self.queue, self.closing = seq + self.nl, True
     if forced: self.forced.append(len(self.lines))
-
-@patch
-def filler(self:FormRow, logits:torch.Tensor, s:int) -> tuple|None:
-    "A vocabulary word that brings a body of `s` syllables into the line's range (the model's likeliest), for a free end closed by force."
-    v = self.vocab
-    fit = [i for i, w in enumerate(v.words) if self.lo <= s + syllables(w) <= (self.hi if self.hi is not None else self.lo)]
-    if not fit: return None
-    j = fit[int(logits.float()[torch.tensor([v.ids[i] for i in fit])].argmax())]
-    return v.words[j], syllables(v.words[j]), v.ids[j]
 
 @patch
 def consume(self:FormRow, tid:int) -> int:
