@@ -23,8 +23,8 @@ log = get_logger(__name__)
 __all__ = ['log', 'IAMBIC', 'FORMS', 'WIDE_K', 'LINE_TOKENS', 'MAX_RUN', 'POETIC_SUFFIXES', 'EndWord', 'Rhyme', 'Include',
            'Syllables', 'Metre', 'Topic', 'Class', 'LineSpec', 'line', 'Form', 'scheme_form', 'known_forms', 'get_form',
            'TokenTable', 'token_table', 'word_tokens', 'EndVocab', 'end_vocab', 'line_report', 'meets_form',
-           'check_form', 'newline_tokens', 'token_budget', 'FormRow', 'word_prefixes', 'completions', 'FormBatch',
-           'form_sample_batch', 'form_generate']
+           'check_form', 'newline_tokens', 'token_budget', 'FormRow', 'word_prefixes', 'finished_words', 'completions',
+           'FormBatch', 'form_sample_batch', 'form_generate']
 
 # %% ../nbs/03b_form.ipynb #042729da
 @dataclass(frozen=True)
@@ -425,6 +425,19 @@ def tail_known(self:FormRow) -> bool:
     self._known = (self.text, ok)
     return ok
 
+_ENDS_WORD = re.compile(r"[^\w'\u2019]")
+
+def finished_words(text:str) -> list[str]:
+    "The words of `text` that are complete: all but an unfinished word at its end."
+    m = _TAIL.search(text.replace("\u2019", "'"))
+    return words(text[:m.start()] if m else text)
+
+@patch
+def known_words(self:FormRow, new:str) -> bool:
+    "Are the words that `new` finishes beyond the line so far all ones the dictionary knows (or the line asked for)?"
+    if getattr(self, "_done", (None,))[0] != self.text: self._done = (self.text, len(finished_words(self.text)))
+    return all(pronunciations(w) or w in self.asked_words() for w in finished_words(new)[self._done[1]:])
+
 @patch
 def judge(self:FormRow, tid:int) -> str|None:
     "'ok' (write it), 'close' (end the line here) or None (masked) for candidate token `tid`."
@@ -434,6 +447,7 @@ def judge(self:FormRow, tid:int) -> str|None:
     if tt.newline[tid]: return "close" if self.can_close() else None
     new = self.text + tt.pieces[tid]
     if not self.may_spell(new): return None   # every word piece, apostrophe or letter stays on the way to a dictionary word (or an asked one)
+    if _ENDS_WORD.search(tt.pieces[tid]) and not self.known_words(new): return None   # a piece like "'," or "night," ends a word inside it
     if not tt.wordy[tid]: return "ok" if self.run < MAX_RUN else None
     over = self.hi is not None and line_syllables(new) + sum(syllables(w) for w in self.missing(new)) + self.min_end > self.hi
     m = self.spec.metre

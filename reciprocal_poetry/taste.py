@@ -4,7 +4,7 @@
 
 # %% ../nbs/14a_taste.ipynb #0b34a307
 from __future__ import annotations
-import bisect, hashlib, json, random, re, time
+import bisect, hashlib, json, random, re, time, zlib
 from dataclasses import dataclass, asdict
 from functools import lru_cache
 from pathlib import Path
@@ -16,8 +16,9 @@ from . import prosody
 from .store import Store
 
 # %% auto #0
-__all__ = ['LINE_FEATURES', 'SEA_WORDS', 'line_features', 'TasteConfig', 'TasteModel', 'reward_identity', 'PersonalReward',
-           'feedback_of', 'synthetic_lines']
+__all__ = ['LINE_FEATURES', 'RHYME_FEATURES', 'FEATURE_GROUPS', 'SEA_WORDS', 'line_features', 'rhyme_features', 'content_words',
+           'lexicon_features', 'TasteConfig', 'TasteModel', 'reward_identity', 'PersonalReward', 'feedback_of',
+           'synthetic_lines']
 
 # %% ../nbs/14a_taste.ipynb #e8ec0f9c
 LINE_FEATURES = ("words", "syllables", "chars", "syllables_per_word", "word_length", "unknown_words", "metre_mismatch",
@@ -60,7 +61,32 @@ def line_features(line:str,
     out = np.asarray(f, dtype=np.float64); out.flags.writeable = False   # cached: shared by every caller
     return out
 
+RHYME_FEATURES = ("rhymes_previous", "slant_rhymes_previous")
+
+@lru_cache(maxsize=65536)
+def rhyme_features(line:str, previous:str|None=None) -> np.ndarray:
+    "Does the line's end word rhyme with the previous line's (a full rhyme; a slant rhyme only), (2,): the dictionary's judgement, not a count of shared sounds."
+    ew, pw = prosody.end_word(line), (prosody.end_word(previous) if previous else None)
+    full = bool(ew and pw and ew != pw and prosody.rhymes(ew, pw))
+    slant = bool(ew and pw and ew != pw and not full and prosody.rhymes(ew, pw, slant=True))
+    out = np.asarray([full, slant], dtype=np.float64); out.flags.writeable = False
+    return out
+
+def content_words(line:str) -> list[str]:
+    "The line's words less function words, a plural or third-person -s taken off ('waves' -> 'wave'): what a lexicon feature counts."
+    return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+            for w in prosody.words(line) if w not in prosody.FUNCTION_WORDS and len(w) > 1]
+
+def lexicon_features(lines:list[str], dim:int=1024) -> np.ndarray:
+    "Hashed bag of content words (N, dim): 1 where a word hashing to that slot is in the line (crc32, so the same on every machine)."
+    X = np.zeros((len(lines), dim))
+    for i, l in enumerate(lines):
+        for w in content_words(l): X[i, zlib.crc32(w.encode()) % dim] = 1.0
+    return X
+
 # %% ../nbs/14a_taste.ipynb #2668e69e
+FEATURE_GROUPS = ("bootstrap", "line", "rhyme", "embedding", "lexicon")   # in the order the features are laid out
+
 @dataclass
 class TasteConfig:
     "How a person's taste model is fit (chapter 17 compares the alternatives on simulated people kept apart from those it reports)."
@@ -70,15 +96,17 @@ class TasteConfig:
     min_gap: float = 0.5             # two ratings at least this many stars apart make a (better, worse) pair
     pick_weight: float = 1.0         # weight of a pair from a pick, edit or own line against one from two ratings
     half_life: float|None = 20.0     # a pair loses half its weight after this many newer ratings (None: never)
-    features: tuple = ("bootstrap", "line", "embedding") # which feature groups the model reads
+    features: tuple = ("bootstrap", "line", "embedding") # which feature groups the model reads (any of FEATURE_GROUPS)
+    lexicon_prior: float = 10.0      # L2 precision of the lexicon's weights (one per hashed content word)
+    lexicon_dim: int = 1024          # slots of the hashed lexicon
     whiten_embedding: bool = False   # scale every embedding dimension to unit variance (else one scale for the whole embedding)
     newton_steps: int = 30           # Newton iterations of the (convex) fit
 
     def __post_init__(self):
         self.features = tuple(self.features)
-        if bad := set(self.features) - {"bootstrap", "line", "embedding"}:
-            raise ValueError(f"unknown feature groups {sorted(bad)}; use bootstrap, line, embedding")
-        if min(self.embedding_prior, self.feature_prior, self.bootstrap_prior) <= 0 or self.min_gap <= 0:
+        if bad := set(self.features) - set(FEATURE_GROUPS):
+            raise ValueError(f"unknown feature groups {sorted(bad)}; use {', '.join(FEATURE_GROUPS)}")
+        if min(self.embedding_prior, self.feature_prior, self.bootstrap_prior, self.lexicon_prior) <= 0 or self.min_gap <= 0 or self.lexicon_dim < 1:
             raise ValueError(f"priors and min_gap must be positive: {self}")
 
 def _last(context) -> str|None:
@@ -97,22 +125,31 @@ class TasteModel:
         self.meta: dict = {}
 
     def raw_features(self, lines:list[str], contexts=None) -> np.ndarray:
-        "Unscaled features (N, F) of lines (each with its context, or None): bootstrap score, line features, embedding."
+        "Unscaled features (N, F) of lines (each with its context, or None), group after group in `FEATURE_GROUPS` order."
         contexts = [None] * len(lines) if contexts is None else list(contexts)
-        parts = []
-        if "bootstrap" in self.cfg.features: parts.append(np.asarray(self.bootstrap.score(list(lines)), np.float64)[:, None])
-        if "line" in self.cfg.features: parts.append(np.stack([line_features(l, _last(c)) for l, c in zip(lines, contexts)]))
-        if "embedding" in self.cfg.features: parts.append(self.embedder.embed(list(lines)).numpy().astype(np.float64))
-        return np.concatenate(parts, 1)
+        make = {"bootstrap": lambda: np.asarray(self.bootstrap.score(list(lines)), np.float64)[:, None],
+                "line": lambda: np.stack([line_features(l, _last(c)) for l, c in zip(lines, contexts)]),
+                "rhyme": lambda: np.stack([rhyme_features(l, _last(c)) for l, c in zip(lines, contexts)]),
+                "embedding": lambda: self.embedder.embed(list(lines)).numpy().astype(np.float64),
+                "lexicon": lambda: lexicon_features(list(lines), self.cfg.lexicon_dim)}
+        return np.concatenate([make[g]() for g in self.groups()], 1)
+
+    def groups(self) -> list[str]: return [g for g in FEATURE_GROUPS if g in self.cfg.features]
+
+    def spans(self) -> dict:
+        "Each feature group's columns: name -> slice."
+        n = {"bootstrap": 1, "line": len(LINE_FEATURES), "rhyme": len(RHYME_FEATURES), "embedding": self.embedder.dim, "lexicon": self.cfg.lexicon_dim}
+        out, at = {}, 0
+        for g in self.groups(): out[g] = slice(at, at + n[g]); at += n[g]
+        return out
 
     def _prior(self, F:int) -> tuple[np.ndarray, np.ndarray]:
         "Prior mean and precision (F,) of the weights."
-        c, mean, prec = self.cfg, [], []
-        for g in c.features:
-            n = {"bootstrap": 1, "line": len(LINE_FEATURES), "embedding": F - ("bootstrap" in c.features) - len(LINE_FEATURES) * ("line" in c.features)}[g]
-            mean += [1.0 if g == "bootstrap" else 0.0] * n
-            prec += [{"bootstrap": c.bootstrap_prior, "line": c.feature_prior, "embedding": c.embedding_prior}[g]] * n
-        return np.asarray(mean), np.asarray(prec)
+        c, mean, prec = self.cfg, np.zeros(F), np.zeros(F)
+        for g, sl in self.spans().items():
+            mean[sl] = 1.0 if g == "bootstrap" else 0.0
+            prec[sl] = {"bootstrap": c.bootstrap_prior, "line": c.feature_prior, "rhyme": c.feature_prior, "embedding": c.embedding_prior, "lexicon": c.lexicon_prior}[g]
+        return mean, prec
 
     def score(self, lines:list[str], contexts=None) -> np.ndarray:
         "Reward of each line (N,): higher is more to this person's taste."
@@ -159,8 +196,11 @@ def fit(self:TasteModel,
     self.mu, self.sd = X.mean(0), X.std(0)
     self.sd[self.sd < 1e-9] = 1.0
     if "bootstrap" in self.cfg.features: self.mu[0] = 0.0                   # keep the bootstrap's own zero
-    if "embedding" in self.cfg.features and not self.cfg.whiten_embedding:  # one scale: distances stay the embedder's own
-        e = slice(X.shape[1] - self.embedder.dim, None); self.sd[e] = np.sqrt(np.mean(X[:, e].var(0))) + 1e-12
+    sp = self.spans()
+    if "embedding" in sp and not self.cfg.whiten_embedding:                 # one scale: distances stay the embedder's own
+        e = sp["embedding"]; self.sd[e] = np.sqrt(np.mean(X[:, e].var(0))) + 1e-12
+    if "lexicon" in sp:                                                      # one scale too: a rare word is not blown up
+        e = sp["lexicon"]; self.sd[e] = np.sqrt(np.mean(X[:, e].var(0))) + 1e-12
     X = (X - self.mu) / self.sd
     N = len(X)
     mean, prec = self._prior(X.shape[1])
@@ -199,7 +239,7 @@ def save(self:TasteModel, folder:str|Path, extra:dict|None=None) -> Path:
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(folder/"taste.npz", w=self.w, mu=self.mu, sd=self.sd, prior_var=self.prior_var, A=self.A.astype(np.float32), M=self.M)
     (folder/"reward.json").write_text(json.dumps({"kind": "taste", "config": asdict(self.cfg), "embedder": self.embedder.identity,
-        "bootstrap": reward_identity(self.bootstrap), "features": list(LINE_FEATURES), "meta": self.meta, **(extra or {})}, indent=1, default=str))
+        "bootstrap": reward_identity(self.bootstrap), "features": list(LINE_FEATURES), "rhyme_features": list(RHYME_FEATURES), "meta": self.meta, **(extra or {})}, indent=1, default=str))
     return folder
 
 @patch(cls_method=True)
@@ -209,6 +249,8 @@ def load(cls:TasteModel, folder:str|Path, embedder, bootstrap) -> TasteModel:
     if info.get("kind") != "taste": raise ValueError(f"{folder} holds no taste model (kind {info.get('kind')!r})")
     if info["embedder"] != embedder.identity or info["bootstrap"] != reward_identity(bootstrap):
         raise ValueError(f"{folder} was fit over another embedder or bootstrap model")
+    if info.get("features") != list(LINE_FEATURES) or info.get("rhyme_features", list(RHYME_FEATURES)) != list(RHYME_FEATURES):
+        raise ValueError(f"{folder} was fit over other line features (an older version of this package): refit it")
     m = cls(embedder, bootstrap, TasteConfig(**info["config"]))
     with np.load(folder/"taste.npz") as z: m.w, m.mu, m.sd, m.prior_var, m.A, m.M = (z[k].astype(np.float64) for k in ("w", "mu", "sd", "prior_var", "A", "M"))
     m.meta = info["meta"]
