@@ -40,6 +40,12 @@ VARIANTS = {   # name -> TasteConfig overrides (and PoolProposer choice), compar
     "stronger embedding prior": dict(embedding_prior=100.0),
     "embedding prior 30 (the first default)": dict(embedding_prior=30.0),
     "active: most uncertain shown": {"choose": "uncertain"},
+    "+ rhyme": dict(features=("bootstrap", "line", "rhyme", "embedding")),
+    "+ lexicon": dict(features=("bootstrap", "line", "embedding", "lexicon")),
+    "+ rhyme + lexicon": dict(features=("bootstrap", "line", "rhyme", "embedding", "lexicon")),
+    "+ rhyme + lexicon (lexicon prior 3)": dict(features=("bootstrap", "line", "rhyme", "embedding", "lexicon"), lexicon_prior=3.0),
+    "+ rhyme + lexicon (lexicon prior 30)": dict(features=("bootstrap", "line", "rhyme", "embedding", "lexicon"), lexicon_prior=30.0),
+    "+ rhyme + lexicon (no bootstrap prior)": dict(features=("line", "rhyme", "embedding", "lexicon")),
 }
 
 def pools(a, lm, emb):

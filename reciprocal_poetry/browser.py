@@ -237,13 +237,13 @@ def snapshot(self:LabBrowser) -> Path:
 # %% ../nbs/15b_cowrite_browser.ipynb #7525505b
 def cowrite_panel_cells(db:str|Path, models:str|Path, poems:str|Path, user:str="lab", theme:str="ocean",
                         opening:str="Upon the silent sea,") -> list[str]:
-    "The cells of a notebook that shows a `CowritePanel` on the tiny model (CSS class `rp-cowrite`)."
+    "The cell of a notebook that shows a `CowritePanel` on the tiny model (CSS class `rp-cowrite`): one cell, so that a run lost to a kernel reconnect leaves nothing half done."
     return ["import torch; torch.set_num_threads(1)\n"
             "from reciprocal_poetry.models import tiny_lm\n"
             "from reciprocal_poetry.reward import RewardConfig, RewardModel, TinyEmbedder\n"
             "from reciprocal_poetry.store import Store\n"
             "from reciprocal_poetry.cowrite import CowriteConfig, Cowriter, make_proposers\n"
-            "from reciprocal_poetry.cowrite_apps import CowritePanel",
+            "from reciprocal_poetry.cowrite_apps import CowritePanel\n"
             f"cw = Cowriter(Store({str(db)!r}), RewardModel(TinyEmbedder(), RewardConfig(seed=0)), proposers=make_proposers(tiny_lm(), pplm=False),\n"
             f"              models_dir={str(models)!r}, cfg=CowriteConfig(update_every=5))\n"
             f"panel = CowritePanel(cw.start({user!r}, {theme!r}, {opening!r}), out_dir={str(poems)!r})\n"

@@ -444,7 +444,7 @@ def judge(self:FormRow, tid:int) -> str|None:
     tt = self.tt
     if tid in self.stops or tt.junk[tid]: return None
     if not tt.continues[tid] and not self.tail_known(): return None      # a word may only be left once the dictionary knows it
-    if tt.newline[tid]: return "close" if self.can_close() else None
+    if tt.newline[tid]: return "close" if self.closes_here() else None
     new = self.text + tt.pieces[tid]
     if not self.may_spell(new): return None   # every word piece, apostrophe or letter stays on the way to a dictionary word (or an asked one)
     if _ENDS_WORD.search(tt.pieces[tid]) and not self.known_words(new): return None   # a piece like "'," or "night," ends a word inside it
@@ -452,7 +452,7 @@ def judge(self:FormRow, tid:int) -> str|None:
     over = self.hi is not None and line_syllables(new) + sum(syllables(w) for w in self.missing(new)) + self.min_end > self.hi
     m = self.spec.metre
     if not over and m: over = metre_mismatches(line_stresses(new), m.name) > m.tolerance
-    if over: return "close" if tt.starts_word[tid] and self.can_close() else None
+    if over: return "close" if tt.starts_word[tid] and self.closes_here() else None
     return "ok"
 
 
@@ -514,6 +514,12 @@ def closes_well(self:FormRow, text:str) -> bool:
     if not hasattr(self, "_end_kinds") or self._end_kinds[0] is not self.opts:       # one end option per (syllables, stresses)
         self._end_kinds = (self.opts, list({(o[1], word_stresses(o[0])): o[0] for o in self.opts}.values()))
     return any((self.hi is None or self.lo <= s + syllables(w) <= self.hi) and self.scans(body + " " + w) for w in self._end_kinds[1])
+
+@patch
+def closes_here(self:FormRow) -> bool:
+    "`closes_well` of the line so far (asked once per step, for every candidate token: cached per text)."
+    if getattr(self, "_closes", (None,))[0] != self.text: self._closes = (self.text, self.closes_well(self.text))
+    return self._closes[1]
 
 @patch
 def padding(self:FormRow, logits:torch.Tensor, per_kind:int=2) -> list[str]:
@@ -587,7 +593,7 @@ def step(self:FormRow,
             if j not in seen and lps[j] > -math.inf and (a := self.judge(j)): allowed.append((float(lps[j]), j, a))
             if len(allowed) >= (self.cfg.top_k or WIDE_K): break
     if not allowed:
-        ok = self.can_close(); self.close(logits, forced=not ok); return self.consume(self.queue.pop(0))
+        ok = self.closes_here(); self.close(logits, forced=not ok); return self.consume(self.queue.pop(0))
     v, i, a = allowed[self.draw([x[0] for x in allowed])]
     if a == "close": self.close(logits); return self.consume(self.queue.pop(0))
     return self.consume(i)
