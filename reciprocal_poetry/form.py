@@ -20,9 +20,9 @@ from .prosody import (FUNCTION_WORDS, METRES, end_word, line_stresses, line_syll
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'IAMBIC', 'FORMS', 'WIDE_K', 'LINE_TOKENS', 'MAX_RUN', 'POETIC_SUFFIXES', 'EndWord', 'Rhyme', 'Include',
-           'Syllables', 'Metre', 'Topic', 'Class', 'LineSpec', 'line', 'Form', 'scheme_form', 'known_forms', 'get_form',
-           'TokenTable', 'token_table', 'word_tokens', 'EndVocab', 'end_vocab', 'line_report', 'meets_form',
+__all__ = ['log', 'IAMBIC', 'FORMS', 'WIDE_K', 'LINE_TOKENS', 'MAX_RUN', 'MAX_MARKS', 'POETIC_SUFFIXES', 'EndWord', 'Rhyme',
+           'Include', 'Syllables', 'Metre', 'Topic', 'Class', 'LineSpec', 'line', 'Form', 'scheme_form', 'known_forms',
+           'get_form', 'TokenTable', 'token_table', 'word_tokens', 'EndVocab', 'end_vocab', 'line_report', 'meets_form',
            'check_form', 'newline_tokens', 'token_budget', 'FormRow', 'word_prefixes', 'finished_words', 'completions',
            'FormBatch', 'form_sample_batch', 'form_generate']
 
@@ -336,7 +336,7 @@ class FormRow:
     def start_line(self):
         "Plan the next line: its syllable range, the end words it may close on, its token cap."
         sp = self.spec
-        self.text, self.n_tok, self.closing, self.run = "", 0, False, 0   # run: non-word tokens in a row
+        self.text, self.n_tok, self.closing, self.run, self.marks = "", 0, False, 0, 0   # run: non-word tokens in a row; marks: in all
         self.lo, self.hi = (sp.syllables.lo, sp.syllables.hi) if sp.syllables else (0, None)
         self.opts = self.end_options(sp)
         self.end_syls = sorted({o[1] for o in self.opts}) if self.opts else []   # syllable counts the end options offer
@@ -386,6 +386,8 @@ def can_close(self:FormRow) -> bool:
 # %% ../nbs/03b_form.ipynb #232a6a94
 _TAIL = re.compile(r"[^\W_]+(?:'[^\W_]+)*'*$")
 MAX_RUN = 2       # non-word tokens (punctuation, spaces) in a row a line may write
+MAX_MARKS = 6     # non-word tokens a line may write in all
+_ODD = re.compile(r"[^\w\s,.;:!?'\"()\-\u2014\u2013\u2018\u2019\u201c\u201d]|[\d_]")   # no poem line needs * # @ % & ~ ^ digits ...
 
 _PREFIXES: frozenset|None = None
 POETIC_SUFFIXES = ("", "s", "d", "st", "n")   # after an apostrophe: summer's, ask'd, feel'st, ev'n (03a's poetic spellings)
@@ -442,13 +444,13 @@ def known_words(self:FormRow, new:str) -> bool:
 def judge(self:FormRow, tid:int) -> str|None:
     "'ok' (write it), 'close' (end the line here) or None (masked) for candidate token `tid`."
     tt = self.tt
-    if tid in self.stops or tt.junk[tid]: return None
+    if tid in self.stops or tt.junk[tid] or _ODD.search(tt.pieces[tid]): return None
     if not tt.continues[tid] and not self.tail_known(): return None      # a word may only be left once the dictionary knows it
     if tt.newline[tid]: return "close" if self.closes_here() else None
     new = self.text + tt.pieces[tid]
     if not self.may_spell(new): return None   # every word piece, apostrophe or letter stays on the way to a dictionary word (or an asked one)
     if _ENDS_WORD.search(tt.pieces[tid]) and not self.known_words(new): return None   # a piece like "'," or "night," ends a word inside it
-    if not tt.wordy[tid]: return "ok" if self.run < MAX_RUN else None
+    if not tt.wordy[tid]: return "ok" if self.run < MAX_RUN and self.marks < MAX_MARKS else None
     over = self.hi is not None and line_syllables(new) + sum(syllables(w) for w in self.missing(new)) + self.min_end > self.hi
     m = self.spec.metre
     if not over and m: over = metre_mismatches(line_stresses(new), m.name) > m.tolerance
@@ -566,6 +568,7 @@ def consume(self:FormRow, tid:int) -> int:
     self.n_tok += 1
     if not self.tt.newline[tid]: self.text += self.tt.pieces[tid]
     self.run = 0 if self.tt.wordy[tid] else self.run + 1
+    self.marks += not self.tt.wordy[tid] and not self.tt.newline[tid]
     if self.closing and not self.queue:
         self.lines.append(self.text.strip()); self.ends.append(end_word(self.text))
         if len(self.lines) == len(self.form.lines): self.done = True
