@@ -46,6 +46,10 @@ VARIANTS = {   # name -> TasteConfig overrides (and PoolProposer choice), compar
     "+ rhyme + lexicon (lexicon prior 3)": dict(features=("bootstrap", "line", "rhyme", "embedding", "lexicon"), lexicon_prior=3.0),
     "+ rhyme + lexicon (lexicon prior 30)": dict(features=("bootstrap", "line", "rhyme", "embedding", "lexicon"), lexicon_prior=30.0),
     "+ rhyme + lexicon (no bootstrap prior)": dict(features=("line", "rhyme", "embedding", "lexicon")),
+    "+ rhyme + lexicon (lexicon prior 100)": dict(features=("bootstrap", "line", "rhyme", "embedding", "lexicon"), lexicon_prior=100.0),
+    "+ rhyme + lexicon (lexicon prior 300)": dict(features=("bootstrap", "line", "rhyme", "embedding", "lexicon"), lexicon_prior=300.0),
+    "+ rhyme, no forgetting": dict(features=("bootstrap", "line", "rhyme", "embedding"), half_life=None),
+    "+ rhyme, embedding prior 300": dict(features=("bootstrap", "line", "rhyme", "embedding"), embedding_prior=300.0),
 }
 
 def pools(a, lm, emb):

@@ -360,6 +360,9 @@ def end_options(self:FormRow, sp:LineSpec) -> list|None:
         idx = [i for i in free if v.n_rhymes[i] > sp.anchor] or free    # one spare rhyme when the vocabulary has them
     else: return None
     opts = [(v.words[i], syllables(v.words[i]), v.ids[i]) for i in idx]
+    if sp.metre and sp.syllables and sp.syllables.lo == sp.syllables.hi:     # the last syllable's place is known: its stress must fit there
+        want = (METRES[sp.metre.name] + sp.syllables.hi - 1) % 2
+        opts = [o for o in opts if word_stresses(o[0])[-1:] in ((want,), (None,))] or opts
     return opts or None
 
 # %% ../nbs/03b_form.ipynb #88bb5891
@@ -423,7 +426,7 @@ def tail_known(self:FormRow) -> bool:
     if getattr(self, "_known", (None,))[0] == self.text: return self._known[1]     # asked once per candidate: cache per text
     m, sp = _TAIL.search(self.text.replace("\u2019", "'")), self.spec
     w = m.group(0).lower().rstrip("'") if m else ""
-    ok = not w or bool(pronunciations(w)) or w in self.asked_words()
+    ok = not w or bool(pronunciations(w)) and syllables(w) > 0 or w in self.asked_words()   # 'shh' (no vowel) costs no syllable: no line of them
     self._known = (self.text, ok)
     return ok
 
@@ -438,7 +441,7 @@ def finished_words(text:str) -> list[str]:
 def known_words(self:FormRow, new:str) -> bool:
     "Are the words that `new` finishes beyond the line so far all ones the dictionary knows (or the line asked for)?"
     if getattr(self, "_done", (None,))[0] != self.text: self._done = (self.text, len(finished_words(self.text)))
-    return all(pronunciations(w) or w in self.asked_words() for w in finished_words(new)[self._done[1]:])
+    return all(pronunciations(w) and syllables(w) > 0 or w in self.asked_words() for w in finished_words(new)[self._done[1]:])
 
 @patch
 def judge(self:FormRow, tid:int) -> str|None:
