@@ -20,11 +20,11 @@ from .prosody import (FUNCTION_WORDS, METRES, end_word, line_stresses, line_syll
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'IAMBIC', 'FORMS', 'WIDE_K', 'LINE_TOKENS', 'MAX_RUN', 'MAX_MARKS', 'POETIC_SUFFIXES', 'EndWord', 'Rhyme',
-           'Include', 'Syllables', 'Metre', 'Topic', 'Class', 'LineSpec', 'line', 'Form', 'scheme_form', 'known_forms',
-           'get_form', 'TokenTable', 'token_table', 'word_tokens', 'EndVocab', 'end_vocab', 'line_report', 'meets_form',
-           'check_form', 'newline_tokens', 'token_budget', 'FormRow', 'word_prefixes', 'finished_words', 'completions',
-           'FormBatch', 'form_sample_batch', 'form_generate']
+__all__ = ['log', 'IAMBIC', 'FORMS', 'WIDE_K', 'LINE_TOKENS', 'MAX_RUN', 'MAX_MARKS', 'POETIC_SUFFIXES', 'FILLER_WORDS',
+           'EndWord', 'Rhyme', 'Include', 'Syllables', 'Metre', 'Topic', 'Class', 'LineSpec', 'line', 'Form',
+           'scheme_form', 'known_forms', 'get_form', 'TokenTable', 'token_table', 'word_tokens', 'EndVocab',
+           'end_vocab', 'line_report', 'meets_form', 'check_form', 'newline_tokens', 'token_budget', 'FormRow',
+           'word_prefixes', 'finished_words', 'completions', 'FormBatch', 'form_sample_batch', 'form_generate']
 
 # %% ../nbs/03b_form.ipynb #042729da
 @dataclass(frozen=True)
@@ -526,6 +526,8 @@ def closes_here(self:FormRow) -> bool:
     if getattr(self, "_closes", (None,))[0] != self.text: self._closes = (self.text, self.closes_well(self.text))
     return self._closes[1]
 
+FILLER_WORDS = ("and", "the", "in")   # free-stress monosyllables (03a's function words) a forced line may be padded with
+
 @patch
 def padding(self:FormRow, logits:torch.Tensor, per_kind:int=2) -> list[str]:
     "Vocabulary words that bring a line closed short of its syllables (or off its metre) to where it closes well: a depth-first search over the likeliest words of each stress pattern."
@@ -534,7 +536,7 @@ def padding(self:FormRow, logits:torch.Tensor, per_kind:int=2) -> list[str]:
     for k in logits.float()[torch.tensor(v.ids)].argsort(descending=True).tolist():      # the model's likeliest first
         ws = by_kind.setdefault(word_stresses(v.words[k]), [])
         if len(ws) < per_kind: ws.append(v.words[k])
-    kinds, failed = [w for ws in by_kind.values() for w in ws], set()
+    kinds, failed = [w for ws in by_kind.values() for w in ws] + list(FILLER_WORDS), set()   # unstressed function words last: they fit any place
     def search(text, out):
         if self.closes_well(text): return out
         n = line_syllables(text) + sum(syllables(w) for w in self.missing(text))

@@ -96,7 +96,7 @@ class TasteConfig:
     min_gap: float = 0.5             # two ratings at least this many stars apart make a (better, worse) pair
     pick_weight: float = 1.0         # weight of a pair from a pick, edit or own line against one from two ratings
     half_life: float|None = 20.0     # a pair loses half its weight after this many newer ratings (None: never)
-    features: tuple = ("bootstrap", "line", "embedding") # which feature groups the model reads (any of FEATURE_GROUPS)
+    features: tuple = ("bootstrap", "line", "rhyme", "embedding") # which feature groups the model reads (any of FEATURE_GROUPS; rhyme added by tuning, chapter 17)
     lexicon_prior: float = 10.0      # L2 precision of the lexicon's weights (one per hashed content word)
     lexicon_dim: int = 1024          # slots of the hashed lexicon
     whiten_embedding: bool = False   # scale every embedding dimension to unit variance (else one scale for the whole embedding)
