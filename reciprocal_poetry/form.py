@@ -24,7 +24,8 @@ __all__ = ['log', 'IAMBIC', 'FORMS', 'WIDE_K', 'LINE_TOKENS', 'MAX_RUN', 'MAX_MA
            'EndWord', 'Rhyme', 'Include', 'Syllables', 'Metre', 'Topic', 'Class', 'LineSpec', 'line', 'Form',
            'scheme_form', 'known_forms', 'get_form', 'TokenTable', 'token_table', 'word_tokens', 'EndVocab',
            'end_vocab', 'line_report', 'meets_form', 'check_form', 'newline_tokens', 'token_budget', 'FormRow',
-           'word_prefixes', 'finished_words', 'completions', 'FormBatch', 'form_sample_batch', 'form_generate']
+           'dictionary_words', 'is_prefix', 'finished_words', 'completions', 'FormBatch', 'form_sample_batch',
+           'form_generate']
 
 # %% ../nbs/03b_form.ipynb #042729da
 @dataclass(frozen=True)
@@ -378,30 +379,25 @@ def fitting(self:FormRow, s:int) -> list:
     "End options that bring a body of `s` syllables (includes counted) inside the line's range."
     return [o for o in self.opts if self.hi is None or self.lo <= s + o[1] <= self.hi]
 
-@patch
-def can_close(self:FormRow) -> bool:
-    "May the line end now (its body complete): some end option (or a free end) lands inside the syllable range?"
-    if not words(self.text) and not self.opts: return False
-    s = line_syllables(self.text) + sum(syllables(w) for w in self.missing(self.text))
-    if self.opts is None: return self.hi is None or self.lo <= s <= self.hi
-    return any(self.hi is None or self.lo <= s + c <= self.hi for c in self.end_syls)
-
 # %% ../nbs/03b_form.ipynb #232a6a94
 _TAIL = re.compile(r"[^\W_]+(?:'[^\W_]+)*'*$")
 MAX_RUN = 2       # non-word tokens (punctuation, spaces) in a row a line may write
 MAX_MARKS = 6     # non-word tokens a line may write in all
 _ODD = re.compile(r"[^\w\s,.;:!?'\"()\-\u2014\u2013\u2018\u2019\u201c\u201d]|[\d_]")   # no poem line needs * # @ % & ~ ^ digits ...
 
-_PREFIXES: frozenset|None = None
+_WORDS: list|None = None
 POETIC_SUFFIXES = ("", "s", "d", "st", "n")   # after an apostrophe: summer's, ask'd, feel'st, ev'n (03a's poetic spellings)
 
-def word_prefixes() -> frozenset:
-    "Every prefix of every CMU dictionary word (built once, about a second): what a line may be in the middle of writing."
-    global _PREFIXES
-    if _PREFIXES is None:
-        pronouncing.init_cmu()
-        _PREFIXES = frozenset(w[:i] for w in pronouncing.lookup for i in range(1, len(w) + 1))
-    return _PREFIXES
+def dictionary_words() -> list[str]:
+    "Every CMU dictionary word, sorted (built once): prefix checks and completions search it by bisection."
+    global _WORDS
+    if _WORDS is None: pronouncing.init_cmu(); _WORDS = sorted(pronouncing.lookup)
+    return _WORDS
+
+def is_prefix(w:str) -> bool:
+    "Is `w` the beginning (or the whole) of some dictionary word: what a line may be in the middle of writing?"
+    ws = dictionary_words(); i = bisect.bisect_left(ws, w)
+    return i < len(ws) and ws[i].startswith(w)
 
 @patch
 def may_spell(self:FormRow, text:str) -> bool:
@@ -409,7 +405,7 @@ def may_spell(self:FormRow, text:str) -> bool:
     m = _TAIL.search(text.replace("\u2019", "'"))
     if not m: return True
     w = m.group(0).lower()
-    if w in word_prefixes(): return True
+    if is_prefix(w): return True
     base, apo, suffix = w.rpartition("'")
     if apo and pronunciations(base) and suffix in POETIC_SUFFIXES: return True
     return any(a.startswith(w) for a in self.asked_words())
@@ -481,14 +477,10 @@ def choose_end(self:FormRow, logits:torch.Tensor, s:int, forced:bool) -> tuple|N
     return fit[j]
 
 # %% ../nbs/03b_form.ipynb #c8d481d0
-_WORDS: list|None = None
-
 def completions(prefix:str, n:int=200) -> list[str]:
     "Dictionary words that begin with `prefix` (and are longer), shortest first: ways to finish a word left unfinished."
-    global _WORDS
-    if _WORDS is None: pronouncing.init_cmu(); _WORDS = sorted(pronouncing.lookup)
-    out, i = [], bisect.bisect_right(_WORDS, prefix)
-    while i < len(_WORDS) and _WORDS[i].startswith(prefix) and len(out) < n: out.append(_WORDS[i]); i += 1
+    ws = dictionary_words(); out, i = [], bisect.bisect_right(ws, prefix)
+    while i < len(ws) and ws[i].startswith(prefix) and len(out) < n: out.append(ws[i]); i += 1
     return sorted(out, key=len)
 
 @patch
