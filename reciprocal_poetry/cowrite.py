@@ -12,7 +12,7 @@ from fastcore.basics import patch
 from .core import UsageError, get_logger
 from .generate import GenConfig, POET_SYSTEM, format_prompt, generate
 from .form import Form, LineSpec, check_form, end_vocab, form_generate, get_form
-from .pplm import BowAttribute, known_bows, pplm_generate
+from .pplm import PPLM_PRESETS, BowAttribute, PPLMConfig, known_bows, pplm_generate, pplm_sample_batch
 from .reward import RewardConfig, RewardModel, TinyEmbedder
 from .sft import load_adapter
 from .store import Store, StoreConflict, default_models_dir, person_dir, slug
@@ -109,11 +109,16 @@ class LineProposer:
 # %% ../nbs/14_cowrite.ipynb #be21183e
 class PPLMLineProposer(LineProposer):
     "Candidate next lines from PPLM (chapter 04) steered toward the theme's bag of words."
-    def __init__(self, lm, cfg=None, pplm_cfg="bow", # a PPLMConfig or preset name
+    def __init__(self, lm, cfg=None, pplm_cfg="turn", # a PPLMConfig or preset name (04's "turn": one step a token, the first 8 tokens: a person waits)
                  context_lines:int=0, rounds:int=2, method:str="pplm"):
         super().__init__(lm, cfg, context_lines, rounds, method)
         self.pplm_cfg, self._bags = pplm_cfg, {}
-        self.identity["settings"]["pplm"] = pplm_cfg if isinstance(pplm_cfg, str) else asdict(pplm_cfg)
+        self.identity["settings"]["pplm"] = asdict(self.steering())                 # what ran, not only its name
+        if isinstance(pplm_cfg, str): self.identity["settings"]["pplm_preset"] = pplm_cfg
+
+    def steering(self) -> PPLMConfig:
+        "The PPLM settings (a preset name resolved)."
+        return PPLM_PRESETS[self.pplm_cfg] if isinstance(self.pplm_cfg, str) else self.pplm_cfg
 
     def bag(self, theme:str):
         "The BowAttribute for `theme` (built once per theme)."
@@ -165,14 +170,18 @@ def check(self:LineProposer, spec:LineSpec):
 # %% ../nbs/14_cowrite.ipynb #5c105b85
 @patch
 def draw_directed(self:LineProposer, prompt:str, theme:str, n:int, seed:int, spec:LineSpec, example:str|None=None) -> list[str]:
-    "`n` lines for a directed turn: form masks when a hard instruction is given, else the method's own decoding."
+    "`n` lines for a directed turn: form masks when a hard instruction is given (on PPLM's steered logits for PPLM and Hybrid), else the method's own decoding."
     system = turn_system_prompt(theme, spec, example)
     if _hard(spec):
         self.check(spec)
         cfg = replace(self.cfg, n=n, seed=seed, system_prompt=system, max_lines=1)
+        decode = None
+        if isinstance(self, PPLMLineProposer):          # the form chooses each token from PPLM's fused distribution (as 08's methods under a form)
+            attr, pcfg = self.bag(spec.topic.bag if spec.topic else theme), self.steering()
+            decode = lambda lm_, ids, mask, batch, g: pplm_sample_batch(lm_, ids, mask, attr, pcfg, replace(g, max_new_tokens=batch.budget, max_lines=None), choose=batch)[0]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return [s.text for s in form_generate(self.lm, [prompt], Form("turn", (spec,)), cfg)]
+            return [s.text for s in form_generate(self.lm, [prompt], Form("turn", (spec,)), cfg, decode=decode)]
     if isinstance(self, PPLMLineProposer):
         gen = replace(self.cfg, n=n, max_lines=1, seed=seed, system_prompt=system)
         return [s.text for s in pplm_generate(self.lm, [prompt], self.bag(spec.topic.bag if spec.topic else theme), self.pplm_cfg, gen)]
@@ -180,8 +189,8 @@ def draw_directed(self:LineProposer, prompt:str, theme:str, n:int, seed:int, spe
 
 @patch
 def decoding(self:LineProposer, spec:LineSpec|None) -> str:
-    "Which decoding a turn under `spec` runs: 'form masks', 'pplm' or 'sampling'."
-    if spec is not None and _hard(spec): return "form masks"
+    "Which decoding a turn under `spec` runs: 'form masks' (on PPLM's steered logits: 'form masks + pplm'), 'pplm' or 'sampling'."
+    if spec is not None and _hard(spec): return "form masks + pplm" if isinstance(self, PPLMLineProposer) else "form masks"
     return "pplm" if isinstance(self, PPLMLineProposer) else "sampling"
 
 # %% ../nbs/14_cowrite.ipynb #b0ad8046

@@ -20,9 +20,9 @@ from .prosody import (FUNCTION_WORDS, METRES, end_word, line_stresses, line_syll
 log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['log', 'IAMBIC', 'FORMS', 'WIDE_K', 'LINE_TOKENS', 'MAX_RUN', 'MAX_MARKS', 'POETIC_SUFFIXES', 'FILLER_WORDS',
-           'EndWord', 'Rhyme', 'Include', 'Syllables', 'Metre', 'Topic', 'Class', 'LineSpec', 'line', 'Form',
-           'scheme_form', 'known_forms', 'get_form', 'TokenTable', 'token_table', 'word_tokens', 'EndVocab',
+__all__ = ['log', 'IAMBIC', 'FORMS', 'WIDE_K', 'LINE_TOKENS', 'PLANNED_SPAN', 'MAX_RUN', 'MAX_MARKS', 'POETIC_SUFFIXES',
+           'FILLER_WORDS', 'EndWord', 'Rhyme', 'Include', 'Syllables', 'Metre', 'Topic', 'Class', 'LineSpec', 'line',
+           'Form', 'scheme_form', 'known_forms', 'get_form', 'TokenTable', 'token_table', 'word_tokens', 'EndVocab',
            'end_vocab', 'line_report', 'meets_form', 'check_form', 'newline_tokens', 'token_budget', 'FormRow',
            'dictionary_words', 'is_prefix', 'finished_words', 'completions', 'FormBatch', 'form_sample_batch',
            'form_generate']
@@ -310,6 +310,7 @@ def check_form(form, vocab:EndVocab) -> Form:
 # %% ../nbs/03b_form.ipynb #d893ca46
 WIDE_K = 200      # candidates examined per step: after masking, enough allowed tokens remain for top-k sampling
 LINE_TOKENS = 2   # a line may use 2 tokens per syllable allowed (+8) before it is closed by force (English verse needs about 1.2)
+PLANNED_SPAN = (4, 12)   # syllables of a line that must end on a word (or rhyme, or hold words) but was given no count
 
 def newline_tokens(tokenizer) -> list[int]:
     "Token ids that write one line break after a word."
@@ -338,10 +339,14 @@ class FormRow:
         "Plan the next line: its syllable range, the end words it may close on, its token cap."
         sp = self.spec
         self.text, self.n_tok, self.closing, self.run, self.marks = "", 0, False, 0, 0   # run: non-word tokens in a row; marks: in all
-        self.lo, self.hi = (sp.syllables.lo, sp.syllables.hi) if sp.syllables else (0, None)
         self.opts = self.end_options(sp)
         self.end_syls = sorted({o[1] for o in self.opts}) if self.opts else []   # syllable counts the end options offer
         self.min_end = self.end_syls[0] if self.opts else 0
+        if sp.syllables: self.lo, self.hi = sp.syllables.lo, sp.syllables.hi
+        elif self.opts or sp.include:                    # words to plan but no count asked: a verse line's usual span
+            need = sum(syllables(w) for w in (sp.include.words if sp.include else ())) + (self.end_syls[-1] if self.opts else 0)
+            self.lo, self.hi = PLANNED_SPAN[0], max(PLANNED_SPAN[1], need + 2)
+        else: self.lo, self.hi = 0, None                 # a free line ends where the model breaks it
         self.cap = LINE_TOKENS * (self.hi or 12) + 8
 
 # %% ../nbs/03b_form.ipynb #948cc493
